@@ -1,0 +1,12 @@
+"""nndl: the shared package of the course *Neural Networks and Deep Learning*, from scratch in NumPy.
+
+Each chapter notebook imports what it needs from here; nothing is copied
+into the notebooks.  Modules: ``functions`` (step, sigmoid, cost),
+``network`` (the ``Network`` class), ``mnist`` (the data), ``baselines``
+(average darkness), ``plots`` and ``widgets`` (pictures and interactive
+tools), ``checks`` (exercise checks).
+"""
+from .network import History, Network
+
+__all__ = ["Network", "History"]
+__version__ = "0.1.0"

@@ -1,0 +1,46 @@
+"""The neuron's activation functions and the cost, introduced in notebooks 01-03.
+
+Each derivative sits right beside the function it differentiates, so the
+chain rule in backpropagation (notebook 04) can be read off this file.
+"""
+import numpy as np
+
+
+def step(z):
+    """The perceptron's output: 1 where ``z > 0``, else 0 (the book's eq. 2, with the bias inside ``z``)."""
+    return np.where(np.asarray(z) > 0, 1.0, 0.0)
+
+
+def sigmoid(z):
+    """The sigmoid function σ(z) = 1 / (1 + e^(-z)) (eq. 3 and 4).
+
+    Written as ½(1 + tanh(z/2)), which is the same function but never
+    overflows: ``sigmoid(-1000)`` is 0.0 and ``sigmoid(1000)`` is 1.0, with no
+    warning, where the literal formula would compute e^1000.  It keeps the
+    dtype of a float array (float32 stays float32).
+    """
+    z = np.asarray(z)
+    if not np.issubdtype(z.dtype, np.floating):
+        z = z.astype(np.float64)
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+def sigmoid_prime(z):
+    """The derivative σ'(z) = σ(z)(1 - σ(z)), used by BP1 and BP2."""
+    s = sigmoid(z)
+    return s * (1.0 - s)
+
+
+def quadratic_cost(output_activations, y):
+    """The quadratic cost C = 1/2n Σ_x ||y(x) - a||² (eq. 6), averaged over the columns.
+
+    ``output_activations`` and ``y`` are (n_out, n) arrays, one column per example.
+    """
+    a = np.asarray(output_activations)
+    y = np.asarray(y)
+    return 0.5 * float(np.sum((a - y) ** 2)) / a.shape[1]
+
+
+def quadratic_cost_derivative(output_activations, y):
+    """∂C_x/∂a = a - y, the vector of partial derivatives of the quadratic cost (used in BP1)."""
+    return output_activations - y

@@ -1,0 +1,223 @@
+"""Loading MNIST (and any data set in its IDX format), introduced in notebook 05.
+
+The book's chapter 1 session runs unchanged::
+
+    >>> from nndl import mnist
+    >>> training_data, validation_data, test_data = mnist.load_data()
+
+``load_data`` returns the formats of the book's ``load_data_wrapper`` (also
+available under that name): lists of ``(x, y)`` pairs, ``x`` a (784, 1) column
+of floats in [0, 1], ``y`` a (10, 1) one-hot column for training and the digit
+as an int for validation and test.  The 60,000 original training images are
+split into 50,000 for training and the last 10,000 for validation.
+
+``load_arrays`` gives the same data as whole arrays, an image per row, for
+speed and plotting; the lists above are built on it, each ``x`` a view into
+one shared, read-only array rather than a copy.
+
+``path`` loads another data set in the same four-file format, for example
+Fashion-MNIST from Debian's ``dataset-fashion-mnist`` package::
+
+    >>> mnist.load_data("/usr/share/datasets/fashion-mnist")
+
+The IDX format (http://yann.lecun.com/exdb/mnist/): a 4-byte magic number
+(two zero bytes, a type code, the number of dimensions), then each dimension
+as a big-endian 32-bit integer, then the data.  Images have magic number 2051
+and dimensions (count, 28, 28); labels have 2049 and dimension (count,).
+"""
+import functools
+import gzip
+import hashlib
+import os
+import zlib
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+DATA_DIR = Path(os.environ.get("NNDL_DATA_DIR", Path(__file__).resolve().parents[2] / "data" / "mnist"))
+"""The shipped MNIST files; set the environment variable NNDL_DATA_DIR to move them."""
+
+FILES = {
+    "train_images": "train-images-idx3-ubyte",
+    "train_labels": "train-labels-idx1-ubyte",
+    "test_images": "t10k-images-idx3-ubyte",
+    "test_labels": "t10k-labels-idx1-ubyte",
+}
+
+SHA256 = {  # of the original, uncompressed files
+    "train-images-idx3-ubyte": "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
+    "train-labels-idx1-ubyte": "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
+    "t10k-images-idx3-ubyte": "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
+    "t10k-labels-idx1-ubyte": "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
+}
+
+IMAGES_MAGIC, LABELS_MAGIC = 2051, 2049
+IDX_TYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
+
+
+class MnistError(ValueError):
+    """A data file is missing, damaged or not in the IDX format; the message says which and why."""
+
+
+class Split(NamedTuple):
+    """One part of the data: ``images`` (n, 784) float32 in [0, 1], ``labels`` (n,) int64."""
+
+    images: np.ndarray
+    labels: np.ndarray
+
+
+class MnistArrays(NamedTuple):
+    training: Split
+    validation: Split
+    test: Split
+
+
+# ----- the book's formats ----------------------------------------------------------------------
+def load_data(path=None, validation_size=10_000):
+    """Return ``(training_data, validation_data, test_data)`` in the book's formats (see the module doc)."""
+    arrays = load_arrays(path, validation_size)
+    return (
+        list(zip(_columns(arrays.training.images), _columns(one_hot(arrays.training.labels)))),
+        list(zip(_columns(arrays.validation.images), arrays.validation.labels.tolist())),
+        list(zip(_columns(arrays.test.images), arrays.test.labels.tolist())),
+    )
+
+
+load_data_wrapper = load_data  # the book's name
+
+
+def one_hot(labels, n_classes=10):
+    """Rows of desired outputs: row i is all zeros except a 1.0 at ``labels[i]`` (the book's ``vectorized_result``)."""
+    result = np.zeros((len(labels), n_classes))
+    result[np.arange(len(labels)), labels] = 1.0
+    return result
+
+
+def _columns(rows):
+    """Each row of ``rows`` as a column vector: views, not copies."""
+    return [row.reshape(-1, 1) for row in rows]
+
+
+# ----- arrays ----------------------------------------------------------------------------------
+def load_arrays(path=None, validation_size=10_000):
+    """Return ``MnistArrays(training, validation, test)``, each a ``Split(images, labels)``.
+
+    The arrays are read-only and shared between calls (loading again is
+    instant); copy one before changing it.  ``path`` is a folder holding the
+    four IDX files, gzipped or not; by default the shipped MNIST, whose
+    contents are verified against the original files' SHA-256.
+    """
+    folder = Path(path) if path is not None else DATA_DIR
+    return _load_arrays(folder.resolve(), path is None, validation_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _load_arrays(folder, verify, validation_size):
+    if not folder.is_dir():
+        raise MnistError(f"the data folder {folder} does not exist: " + _fix_hint(verify, folder))
+    train = _read_split(folder, "train", verify)
+    test = _read_split(folder, "test", verify)
+    if not 0 <= validation_size < len(train.labels):
+        raise ValueError(f"validation_size must be between 0 and {len(train.labels) - 1}, got {validation_size}")
+    cut = len(train.labels) - validation_size
+    return MnistArrays(
+        Split(train.images[:cut], train.labels[:cut]),
+        Split(train.images[cut:], train.labels[cut:]),
+        test,
+    )
+
+
+def _read_split(folder, part, verify):
+    images_path = _find(folder, FILES[f"{part}_images"], verify)
+    labels_path = _find(folder, FILES[f"{part}_labels"], verify)
+    images = read_idx(images_path, IMAGES_MAGIC, verify)
+    labels = read_idx(labels_path, LABELS_MAGIC, verify)
+    if images.ndim != 3:
+        raise MnistError(f"{images_path} holds an array of shape {images.shape}, not (count, rows, columns) images")
+    if len(images) != len(labels):
+        raise MnistError(f"{images_path.name} has {len(images)} images but {labels_path.name} has "
+                         f"{len(labels)} labels: the two files do not belong together")
+    if labels.size and labels.max() > 9:
+        raise MnistError(f"{labels_path} has a label {labels.max()}, but digits run from 0 to 9")
+    pixels = np.multiply(images.reshape(len(images), -1), 1 / 255, dtype=np.float32)
+    labels = labels.astype(np.int64)
+    pixels.flags.writeable = labels.flags.writeable = False
+    return Split(pixels, labels)
+
+
+def _find(folder, name, verify):
+    for candidate in (folder / f"{name}.gz", folder / name):
+        if candidate.is_file():
+            return candidate
+    raise MnistError(f"{folder} has neither {name}.gz nor {name}: " + _fix_hint(verify, folder))
+
+
+def _fix_hint(verify, folder):
+    if verify:
+        return ("the course ships MNIST in data/mnist/ of its repository; restore the files with "
+                "`git checkout -- data/mnist` (or set NNDL_DATA_DIR to where they are)")
+    return f"pass the folder that holds the four IDX files ({', '.join(FILES.values())}, optionally .gz)"
+
+
+# ----- the IDX format ---------------------------------------------------------------------------
+def read_idx(path, expected_magic=None, verify=False):
+    """Read an IDX file (gzipped or raw) into a NumPy array, checking everything the header promises.
+
+    ``expected_magic`` (2051 for images, 2049 for labels) is checked when
+    given.  With ``verify=True`` the decompressed bytes must have the SHA-256
+    of the original MNIST file of the same name.  Any problem raises
+    ``MnistError`` naming the file.
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise MnistError(f"cannot read {path}: {e.strerror}") from None
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError, zlib.error) as e:
+            raise MnistError(f"{path} is a damaged gzip archive ({e}): copy or download the file again") from None
+    if verify:
+        _verify(path, raw)
+    return parse_idx(raw, path, expected_magic)
+
+
+def parse_idx(raw, name="<bytes>", expected_magic=None):
+    """Parse the bytes of an IDX file; ``name`` only appears in error messages."""
+    if len(raw) < 4:
+        raise MnistError(f"{name} is too short ({len(raw)} bytes) to be an IDX file")
+    magic = int.from_bytes(raw[:4], "big")
+    type_code, ndim = raw[2], raw[3]
+    if raw[:2] != b"\0\0" or type_code not in IDX_TYPES or ndim == 0:
+        raise MnistError(f"{name} is not an IDX file: it starts with magic number {magic}, "
+                         f"while MNIST images start with {IMAGES_MAGIC} and labels with {LABELS_MAGIC}")
+    if expected_magic is not None and magic != expected_magic:
+        kinds = {IMAGES_MAGIC: "images", LABELS_MAGIC: "labels"}
+        raise MnistError(f"{name} has magic number {magic}, but {kinds.get(expected_magic, 'this file')} "
+                         f"need {expected_magic}: are the image and label files swapped?")
+    header = 4 + 4 * ndim
+    if len(raw) < header:
+        raise MnistError(f"{name} is truncated inside its header: it needs {header} bytes, has {len(raw)}")
+    dims = tuple(int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim))
+    dtype = np.dtype(IDX_TYPES[type_code])
+    expected = int(np.prod(dims)) * dtype.itemsize
+    actual = len(raw) - header
+    if actual != expected:
+        problem = "is truncated" if actual < expected else "has extra bytes at its end"
+        raise MnistError(f"{name} {problem}: its header promises {dims} values, {expected} bytes of "
+                         f"data, but it holds {actual}; copy or download the file again")
+    return np.frombuffer(raw, dtype, offset=header).reshape(dims)
+
+
+def _verify(path, raw):
+    name = path.name.removesuffix(".gz")
+    expected = SHA256.get(name)
+    if expected is None:
+        return
+    actual = hashlib.sha256(raw).hexdigest()
+    if actual != expected:
+        raise MnistError(f"{path} does not match the original MNIST file {name} (SHA-256 {actual[:12]}..., "
+                         f"expected {expected[:12]}...): it was changed or damaged; restore it with "
+                         "`git checkout -- data/mnist`")

@@ -1,0 +1,394 @@
+"""The network of chapter 1, trained by the backpropagation of chapter 2.
+
+Introduced in notebook 02 (shapes, feedforward), trained in notebooks 03-05.
+The public names and call signatures are those of Michael Nielsen's
+``network.py``, so every line of the book runs against this class::
+
+    >>> net = Network([784, 30, 10])
+    >>> net.SGD(training_data, 30, 10, 3.0, test_data=test_data)
+
+Two forms of backpropagation live here side by side:
+
+* ``backprop(x, y)``: the book's one-example version, line by line with the
+  equations BP1-BP4.  ``update_mini_batch_per_example`` is the book's loop
+  over a mini-batch that uses it.
+* ``backprop_batch(X, Y)``: the "fully matrix-based approach" the book asks
+  for at the end of chapter 2: a whole mini-batch goes through each layer in
+  one matrix product.  ``update_mini_batch`` and ``SGD`` use this form; it
+  computes the same update (a test checks it to 1e-10) many times faster,
+  because at mini-batch size 10 the cost is the number of NumPy calls, not
+  the arithmetic.
+"""
+import math
+from dataclasses import dataclass, field
+from numbers import Integral, Real
+
+import numpy as np
+
+from .functions import quadratic_cost_derivative, sigmoid, sigmoid_prime
+from .persistence import read_network_arrays, write_network_arrays
+
+FORMAT_VERSION = 1
+
+
+@dataclass
+class History:
+    """What ``SGD`` measured, one entry per finished epoch, ready to plot.
+
+    ``test_correct[i]`` is the number of test examples classified correctly
+    after epoch ``i`` (out of ``n_test``); ``training_cost[i]`` is the
+    quadratic cost on the training data, filled only with ``monitor_cost=True``.
+    """
+
+    n_test: int = 0
+    test_correct: list = field(default_factory=list)
+    training_cost: list = field(default_factory=list)
+
+    @property
+    def epochs(self):
+        """Number of epochs finished."""
+        return max(len(self.test_correct), len(self.training_cost))
+
+    @property
+    def test_accuracy(self):
+        """Test accuracy per epoch as fractions in [0, 1]."""
+        return [c / self.n_test for c in self.test_correct]
+
+
+class Network:
+    """A feedforward network of sigmoid neurons trained by stochastic gradient descent."""
+
+    def __init__(self, sizes, seed=None, dtype=np.float64):
+        """``sizes`` lists the number of neurons in each layer.
+
+        If the list was [2, 3, 1] then it would be a three-layer network, with
+        the first layer containing 2 neurons, the second layer 3 neurons, and
+        the third layer 1 neuron.  The first layer is the input layer and has
+        no biases.  Weights and biases start as independent draws from the
+        standard normal distribution N(0, 1), as in chapter 1, taken from the
+        network's own random generator ``self.rng``; the same ``seed`` gives
+        the same network and, since shuffling uses ``self.rng`` too, the same
+        training run.  ``dtype`` is float64 (the book's precision) or float32
+        (about twice as fast, plenty for training).
+        """
+        self.sizes = _check_sizes(sizes)
+        self.num_layers = len(self.sizes)
+        self.dtype = _check_dtype(dtype)
+        self.rng = np.random.default_rng(_check_seed(seed))
+        self.biases = [self.rng.standard_normal((y, 1), dtype=self.dtype) for y in self.sizes[1:]]
+        self.weights = [self.rng.standard_normal((y, x), dtype=self.dtype)
+                        for x, y in zip(self.sizes[:-1], self.sizes[1:])]
+
+    def __repr__(self):
+        return f"Network({self.sizes}, dtype={np.dtype(self.dtype).name})"
+
+    # ----- feedforward -------------------------------------------------------------------
+    def feedforward(self, a):
+        """Return the output of the network if ``a`` is input: a' = σ(wa + b) (eq. 22) layer by layer.
+
+        ``a`` is one column vector of shape (n_in, 1), or a batch of them side by
+        side, shape (n_in, m), in which case the result is (n_out, m).
+        """
+        a = self._check_input(a)
+        for b, w in zip(self.biases, self.weights):
+            a = sigmoid(w @ a + b)
+        return a
+
+    # ----- training -----------------------------------------------------------------------
+    def SGD(self, training_data, epochs, mini_batch_size, eta, test_data=None, *,
+            quiet=False, progress=False, monitor_cost=False, callback=None):
+        """Train the network using mini-batch stochastic gradient descent.
+
+        ``training_data`` is a list of tuples ``(x, y)`` representing the
+        training inputs and the desired outputs.  If ``test_data`` is given the
+        network is evaluated against it after each epoch and the book's line
+        ``Epoch 0: 9129 / 10000`` is printed; this is useful for tracking
+        progress, but slows things down a little.
+
+        Beyond the book: ``quiet=True`` prints nothing; ``progress=True`` shows a
+        tqdm progress bar over the mini-batches of each epoch (it renders in a
+        notebook too); ``monitor_cost=True`` records the training cost (eq. 6)
+        per epoch; ``callback(epoch, history)`` is called after every epoch and
+        stops the training early if it returns False.  Returns the ``History``.
+        """
+        _check_count("epochs", epochs, minimum=0)
+        _check_count("mini_batch_size", mini_batch_size, minimum=1)
+        eta = _check_eta(eta)
+        X, Y = self._as_arrays(training_data, "training_data")
+        if test_data is not None:
+            X_test, labels_test = self._as_arrays(test_data, "test_data", labels=True)
+        history = History(n_test=0 if test_data is None else len(labels_test))
+        n = len(X)
+        starts = range(0, n, mini_batch_size)
+        for j in range(epochs):
+            order = self.rng.permutation(n)
+            for k in _progress_bar(starts, progress, f"Epoch {j}"):
+                batch = order[k:k + mini_batch_size]
+                self._update_rows(X[batch], Y[batch], eta)
+            self._check_finite(j, eta)
+            if test_data is not None:
+                history.test_correct.append(self._count_correct(X_test, labels_test))
+            if monitor_cost:
+                history.training_cost.append(self._cost_rows(X, Y))
+            if not quiet:
+                print(_epoch_line(j, history))
+            if callback is not None and callback(j, history) is False:
+                break
+        return history
+
+    def update_mini_batch(self, mini_batch, eta):
+        """Apply one step of gradient descent (eqs. 20 and 21) using a single mini-batch.
+
+        ``mini_batch`` is a list of tuples ``(x, y)``.  The gradient of the whole
+        mini-batch is computed at once by ``backprop_batch``.
+        """
+        X, Y = self._as_arrays(mini_batch, "mini_batch")
+        self._update_rows(X, Y, _check_eta(eta))
+
+    def update_mini_batch_per_example(self, mini_batch, eta):
+        """The book's ``update_mini_batch``: sum ``backprop(x, y)`` over the examples one by one.
+
+        Same result as ``update_mini_batch``, kept to show the algorithm as the
+        book derives it and to test the matrix form against it.
+        """
+        eta = _check_eta(eta)
+        nabla_b = [np.zeros(b.shape) for b in self.biases]
+        nabla_w = [np.zeros(w.shape) for w in self.weights]
+        for x, y in mini_batch:
+            delta_nabla_b, delta_nabla_w = self.backprop(x, y)
+            nabla_b = [nb + dnb for nb, dnb in zip(nabla_b, delta_nabla_b)]
+            nabla_w = [nw + dnw for nw, dnw in zip(nabla_w, delta_nabla_w)]
+        self.weights = [(w - (eta / len(mini_batch)) * nw).astype(self.dtype)
+                        for w, nw in zip(self.weights, nabla_w)]
+        self.biases = [(b - (eta / len(mini_batch)) * nb).astype(self.dtype)
+                       for b, nb in zip(self.biases, nabla_b)]
+
+    # ----- backpropagation ----------------------------------------------------------------
+    def backprop(self, x, y):
+        """Return ``(nabla_b, nabla_w)``, the gradient of the cost C_x for one example.
+
+        ``nabla_b`` and ``nabla_w`` are layer-by-layer lists of arrays shaped
+        like ``self.biases`` and ``self.weights``.  This is the book's code,
+        equation by equation.
+        """
+        x = self._check_input(x)
+        nabla_b = [np.zeros(b.shape) for b in self.biases]
+        nabla_w = [np.zeros(w.shape) for w in self.weights]
+        activation = x
+        activations = [x]  # list to store all the activations, layer by layer
+        zs = []  # list to store all the z vectors, layer by layer
+        for b, w in zip(self.biases, self.weights):
+            z = w @ activation + b  # (eq. 25)
+            zs.append(z)
+            activation = sigmoid(z)
+            activations.append(activation)
+        delta = self.cost_derivative(activations[-1], y) * sigmoid_prime(zs[-1])  # (BP1)
+        nabla_b[-1] = delta  # (BP3)
+        nabla_w[-1] = delta @ activations[-2].T  # (BP4)
+        for l in range(2, self.num_layers):
+            delta = (self.weights[-l + 1].T @ delta) * sigmoid_prime(zs[-l])  # (BP2)
+            nabla_b[-l] = delta  # (BP3)
+            nabla_w[-l] = delta @ activations[-l - 1].T  # (BP4)
+        return nabla_b, nabla_w
+
+    def backprop_batch(self, X, Y, scale=1.0):
+        """The gradient of Σ_x C_x over a mini-batch, all examples at once (times ``scale``).
+
+        ``X`` is (n_in, m) and ``Y`` is (n_out, m): the mini-batch's inputs and
+        desired outputs side by side as columns.  Returns ``(nabla_b,
+        nabla_w)`` shaped like ``backprop``'s, summed over the m examples.
+        Every equation is the one-example equation with the vector ``x``
+        replaced by the matrix ``X``; the sums over examples in BP3 and BP4
+        become a row sum and a matrix product.  Multiplying by ``scale`` early
+        (``SGD`` passes -η/m) saves a pass over every gradient array.
+        """
+        X = self._check_input(X)
+        activations = [X]  # a column per example
+        for b, w in zip(self.biases, self.weights):
+            z = w @ activations[-1]  # (eq. 25)
+            z += b
+            activations.append(_sigmoid_in_place(z))
+        a = activations[-1]
+        delta = self.cost_derivative(a, Y)  # (BP1): ∇_a C ⊙ σ'(z), with σ'(z) = a(1 - a)
+        delta *= scale
+        delta *= a
+        delta *= 1 - a
+        nabla_b = [None] * len(self.biases)
+        nabla_w = [None] * len(self.weights)
+        for l in range(1, self.num_layers):
+            nabla_b[-l] = np.add.reduce(delta, axis=1, keepdims=True)  # (BP3), summed over examples
+            nabla_w[-l] = delta @ activations[-l - 1].T  # (BP4), summed over examples
+            if l < self.num_layers - 1:
+                a = activations[-l - 1]
+                delta = self.weights[-l].T @ delta  # (BP2)
+                delta *= a
+                delta *= 1 - a
+        return nabla_b, nabla_w
+
+    def cost_derivative(self, output_activations, y):
+        """Return the vector of partial derivatives ∂C_x/∂a for the output activations."""
+        return quadratic_cost_derivative(output_activations, y)
+
+    # ----- evaluation ---------------------------------------------------------------------
+    def evaluate(self, test_data):
+        """Return the number of test inputs for which the network outputs the correct result.
+
+        The network's output is taken to be the index of whichever neuron in
+        the final layer has the highest activation.
+        """
+        X, labels = self._as_arrays(test_data, "test_data", labels=True)
+        return self._count_correct(X, labels)
+
+    def predict(self, X):
+        """The digit the network picks for each column of ``X`` (n_in, m): an int array of length m."""
+        return np.argmax(self.feedforward(X), axis=0)
+
+    # ----- saving and loading --------------------------------------------------------------
+    def save(self, path):
+        """Write the network to ``path`` (.npz), atomically: a crash never leaves half a file."""
+        write_network_arrays(path, FORMAT_VERSION, self.sizes, self.dtype, self.weights, self.biases)
+
+    @classmethod
+    def load(cls, path):
+        """Read a network written by ``save``; a missing, corrupt or mismatched file raises ValueError."""
+        sizes, dtype, weights, biases = read_network_arrays(path, FORMAT_VERSION)
+        net = cls(sizes, dtype=dtype)
+        net.weights, net.biases = weights, biases
+        return net
+
+    # ----- the fast path ------------------------------------------------------------------
+    # The data are stored an example per row (n, n_in), so that picking a
+    # mini-batch is one gather of contiguous rows; its transpose (a view, no
+    # copy) is the matrix of columns that backprop_batch works on.
+    def _update_rows(self, X, Y, eta):
+        nabla_b, nabla_w = self.backprop_batch(X.T, Y.T, scale=-eta / len(X))
+        for w, nw in zip(self.weights, nabla_w):
+            w += nw  # (eq. 20): w -> w - η/m Σ_x ∂C_x/∂w
+        for b, nb in zip(self.biases, nabla_b):
+            b += nb  # (eq. 21)
+
+    def _count_correct(self, X, labels):
+        return int(np.sum(self.predict(X.T) == labels))
+
+    def _cost_rows(self, X, Y):
+        return 0.5 * float(np.sum((self.feedforward(X.T) - Y.T) ** 2)) / len(X)  # (eq. 6)
+
+    def _check_finite(self, epoch, eta):
+        if not all(np.isfinite(w).all() for w in self.weights + self.biases):
+            raise FloatingPointError(
+                f"the weights became infinite or NaN during epoch {epoch}: training diverged. "
+                f"Try a smaller learning rate than eta={eta}.")
+
+    # ----- input checking -----------------------------------------------------------------
+    def _check_input(self, a):
+        a = np.asarray(a)
+        if a.ndim == 1:
+            a = a[:, None]
+        if a.ndim != 2 or a.shape[0] != self.sizes[0]:
+            raise ValueError(
+                f"the input has shape {a.shape}, but this network's first layer has "
+                f"{self.sizes[0]} neurons: pass a column vector of shape ({self.sizes[0]}, 1) "
+                f"or a batch of columns of shape ({self.sizes[0]}, m)")
+        return a
+
+    def _as_arrays(self, data, name, labels=False):
+        """Stack a list of (x, y) pairs into rows: X (n, n_in), and Y (n, n_out) or int labels."""
+        n_in, n_out = self.sizes[0], self.sizes[-1]
+        try:
+            pairs = list(data)
+            xs = [np.asarray(x) for x, _ in pairs]
+        except (TypeError, ValueError):
+            raise TypeError(f"{name} must be a list of (x, y) pairs, as load_data() returns") from None
+        if not pairs:
+            raise ValueError(f"{name} is empty: it needs at least one (x, y) pair")
+        bad = next((i for i, x in enumerate(xs) if x.size != n_in), None)
+        if bad is not None:
+            raise ValueError(f"{name}[{bad}] has an input x of shape {xs[bad].shape}, but this "
+                             f"network's first layer has {n_in} neurons: x must be ({n_in}, 1)")
+        X = np.array([x.reshape(-1) for x in xs], dtype=self.dtype)
+        ys = [y for _, y in pairs]
+        if labels:
+            return X, np.array([_label(y, n_out, name, i) for i, y in enumerate(ys)])
+        return X, np.array([_target(y, n_out, name, i) for i, y in enumerate(ys)], dtype=self.dtype)
+
+
+def _label(y, n_out, name, i):
+    """A class index from an int label or a one-hot column."""
+    if np.ndim(y) == 0:
+        if not 0 <= int(y) < n_out:
+            raise ValueError(f"{name}[{i}] has label {y}, outside 0..{n_out - 1} for {n_out} outputs")
+        return int(y)
+    return int(np.argmax(_target(y, n_out, name, i)))
+
+
+def _target(y, n_out, name, i):
+    """A desired output as a flat vector of n_out numbers, from an int label or a column."""
+    if np.ndim(y) == 0:
+        onehot = np.zeros(n_out)
+        onehot[_label(y, n_out, name, i)] = 1.0
+        return onehot
+    y = np.asarray(y)
+    if y.size != n_out:
+        raise ValueError(f"{name}[{i}] has a desired output y of shape {y.shape}, but this "
+                         f"network's last layer has {n_out} neurons: y must be ({n_out}, 1)")
+    return y.reshape(-1)
+
+
+def _sigmoid_in_place(z):
+    """σ(z), overwriting ``z``: ``functions.sigmoid`` without its checks and temporary arrays."""
+    z *= 0.5
+    np.tanh(z, out=z)
+    z += 1.0
+    z *= 0.5
+    return z
+
+
+def _epoch_line(j, history):
+    if history.n_test:
+        return f"Epoch {j}: {history.test_correct[-1]} / {history.n_test}"
+    return f"Epoch {j} complete"
+
+
+def _progress_bar(iterable, show, description):
+    if not show:
+        return iterable
+    from tqdm.auto import tqdm
+
+    return tqdm(iterable, desc=description, unit="batch", leave=False)
+
+
+def _check_sizes(sizes):
+    try:
+        sizes = list(sizes)
+    except TypeError:
+        raise TypeError(f"sizes must be a list of layer sizes such as [784, 30, 10], got {sizes!r}") from None
+    if len(sizes) < 2:
+        raise ValueError(f"sizes needs at least 2 layers (input and output), got {sizes}")
+    if not all(isinstance(s, Integral) and not isinstance(s, bool) and s > 0 for s in sizes):
+        raise ValueError(f"sizes must be positive integers, got {sizes}")
+    return [int(s) for s in sizes]
+
+
+def _check_dtype(dtype):
+    dtype = np.dtype(dtype)
+    if dtype not in (np.float32, np.float64):
+        raise ValueError(f"dtype must be float32 or float64, got {dtype.name}")
+    return dtype.type
+
+
+def _check_seed(seed):
+    if seed is not None and (not isinstance(seed, Integral) or isinstance(seed, bool) or seed < 0):
+        raise ValueError(f"seed must be a non-negative integer or None, got {seed!r}")
+    return seed
+
+
+def _check_count(name, value, minimum):
+    if not isinstance(value, Integral) or isinstance(value, bool) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+
+
+def _check_eta(eta):
+    if not isinstance(eta, Real) or isinstance(eta, bool) or not math.isfinite(eta) or eta <= 0:
+        raise ValueError(f"the learning rate eta must be a positive number, got {eta!r}: "
+                         "try eta=3.0 as the book does")
+    return float(eta)
