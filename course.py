@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""Set up and run the course with nothing but Python 3.11+ installed.
+
+    python3 course.py lab     # create .venv if needed, install, open JupyterLab on the notebooks
+    python3 course.py test    # the same set-up (with test and teaching tools), then every test
+
+The environment lives in ``.venv`` beside this file and is reinstalled only
+when ``pyproject.toml`` changes.  Anything after the command goes to
+JupyterLab or pytest, e.g. ``python3 course.py test -k mnist``.
+Only the standard library is used here, since nothing else is installed yet.
+"""
+import hashlib
+import os
+import subprocess
+import sys
+import time
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+EXTRAS = {"lab": "", "test": "[test,teach]"}
+
+
+def ensure_environment(command):
+    """Create ``.venv`` and install the package with the extras ``command`` needs, once."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"The course needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
+    if not (BIN / "python").exists():
+        print(f"Creating the virtual environment {VENV} ...", flush=True)
+        try:
+            venv.create(VENV, with_pip=True)
+        except (OSError, subprocess.CalledProcessError) as e:
+            sys.exit(f"Could not create {VENV} ({e}). On Debian or Ubuntu: apt-get install python3-venv")
+    extras = EXTRAS[command]
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+    stamp = VENV / f"installed{extras or '[lab]'}.sha256"
+    if stamp.exists() and stamp.read_text() == wanted:
+        return
+    print(f"Installing the course and its dependencies into {VENV} ...", flush=True)
+    pip = [str(BIN / "python"), "-m", "pip", "install", "--disable-pip-version-check", "--quiet"]
+    subprocess.run(pip + ["--editable", f"{ROOT}{extras}"], check=True)
+    stamp.write_text(wanted)
+
+
+def lab(args):
+    return subprocess.call([str(BIN / "jupyter"), "lab", "--notebook-dir", str(ROOT / "notebooks"), *args])
+
+
+def test(args):
+    start = time.monotonic()
+    status = subprocess.call([str(BIN / "python"), "-m", "pytest", "tests", "notebooks", "--nbval-lax", *args],
+                             cwd=ROOT)
+    print(f"course.py test: finished in {time.monotonic() - start:.0f} s with exit status {status}")
+    return status
+
+
+def main(argv):
+    if not argv or argv[0] not in EXTRAS:
+        sys.exit(__doc__)
+    command, rest = argv[0], argv[1:]
+    try:
+        ensure_environment(command)
+    except subprocess.CalledProcessError as e:
+        sys.exit(f"Installing failed (exit status {e.returncode}); see pip's message above.")
+    return {"lab": lab, "test": test}[command](rest)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,6 @@
+"""``python -m nndl ...``: see ``nndl.cli``."""
+import sys
+
+from .cli import main
+
+sys.exit(main())

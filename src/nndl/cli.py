@@ -1,0 +1,114 @@
+"""The command line: ``python -m nndl train | evaluate | baseline | sweep``.
+
+``python -m nndl train`` reproduces the book's chapter 1 session headlessly::
+
+    $ python -m nndl train --sizes 784 30 10 --epochs 30 --mini-batch-size 10 --eta 3.0 --seed 0
+    Epoch 0: 9129 / 10000
+    ...
+
+Bad arguments get a one-line message and exit status 2, never a traceback.
+"""
+import argparse
+import sys
+
+import numpy as np
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but an error is one line (no usage block) and exit status 2."""
+
+    def error(self, message):
+        raise UsageError(message)
+
+
+class UsageError(Exception):
+    """A bad command line: reported as one line, exit status 2."""
+
+
+def build_parser():
+    parser = _Parser(prog="python -m nndl", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    train = commands.add_parser("train", help="train a network on MNIST and print the book's transcript")
+    train.add_argument("--sizes", type=int, nargs="+", default=[784, 30, 10], help="layer sizes (default: 784 30 10)")
+    train.add_argument("--epochs", type=int, default=30)
+    train.add_argument("--mini-batch-size", type=int, default=10)
+    train.add_argument("--eta", type=float, default=3.0, help="the learning rate η")
+    train.add_argument("--seed", type=int, default=None, help="an integer seed gives the same run twice")
+    train.add_argument("--dtype", choices=["float32", "float64"], default="float32",
+                       help="float32 (default, about twice as fast) or the book's float64")
+    train.add_argument("--data", metavar="DIR", default=None,
+                       help="a folder with the four IDX files (default: the shipped MNIST)")
+    train.add_argument("--save", metavar="FILE", help="save the trained network to FILE (.npz)")
+    train.add_argument("--progress", action="store_true", help="show a progress bar in each epoch")
+    train.set_defaults(run=_train)
+
+    evaluate = commands.add_parser("evaluate", help="evaluate a saved network on the test set")
+    evaluate.add_argument("file", help="a network saved with train --save")
+    evaluate.add_argument("--data", metavar="DIR", default=None)
+    evaluate.set_defaults(run=_evaluate)
+
+    baseline = commands.add_parser("baseline", help="the book's average-darkness baseline")
+    baseline.add_argument("--data", metavar="DIR", default=None)
+    baseline.set_defaults(run=_baseline)
+    return parser
+
+
+def _train(args):
+    from . import mnist
+    from .network import Network
+
+    training_data, _, test_data = mnist.load_data(args.data)
+    n_pixels, n_classes = training_data[0][0].shape[0], training_data[0][1].shape[0]
+    if args.sizes[0] != n_pixels or args.sizes[-1] != n_classes:
+        raise ValueError(f"--sizes must start with {n_pixels} (the pixels of an image) and end with "
+                         f"{n_classes} (one output per digit), got {' '.join(map(str, args.sizes))}")
+    net = Network(args.sizes, seed=args.seed, dtype=np.dtype(args.dtype))
+    history = net.SGD(training_data, args.epochs, args.mini_batch_size, args.eta,
+                      test_data=test_data, progress=args.progress)
+    if history.test_correct:
+        best = max(history.test_correct)
+        print(f"Final: {history.test_correct[-1] / history.n_test:.2%}, best: {best / history.n_test:.2%} "
+              f"(epoch {history.test_correct.index(best)})")
+    if args.save:
+        net.save(args.save)
+        print(f"Saved the network to {args.save}")
+
+
+def _evaluate(args):
+    from . import mnist
+    from .network import Network
+
+    net = Network.load(args.file)
+    _, _, test_data = mnist.load_data(args.data)
+    correct = net.evaluate(test_data)
+    print(f"{args.file}: {correct} / {len(test_data)} test images correct ({correct / len(test_data):.2%})")
+
+
+def _baseline(args):
+    from . import baselines, mnist
+
+    arrays = mnist.load_arrays(args.data)
+    correct, total = baselines.average_darkness_accuracy(arrays.training, arrays.test)
+    print(f"Average darkness baseline: {correct} of {total} values correct.")
+
+
+def main(argv=None):
+    """Run the command line; returns the exit status (0 success, 1 failure, 2 bad arguments)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        args.run(args)
+    except UsageError as e:
+        print(f"python -m nndl: error: {e}", file=sys.stderr)
+        return 2
+    except (ValueError, FileNotFoundError) as e:
+        print(f"python -m nndl {args.command}: error: {e}", file=sys.stderr)
+        return 2
+    except FloatingPointError as e:
+        print(f"python -m nndl {args.command}: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    return 0

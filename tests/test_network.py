@@ -1,0 +1,217 @@
+"""Network: each formula against an independent computation."""
+import numpy as np
+import pytest
+
+from nndl.checks import numerical_gradient
+from nndl.functions import quadratic_cost
+from nndl.network import History, Network
+
+
+def random_batch(sizes, m, rng):
+    """m random examples as (x, y) column pairs, y a random target in [0, 1]."""
+    return [(rng.standard_normal((sizes[0], 1)), rng.random((sizes[-1], 1))) for _ in range(m)]
+
+
+def weights_cost(net, l, x, y):
+    """C_x as a function of the weight matrix of layer l (eq. 6 for one example)."""
+    def cost(w):
+        saved = net.weights[l]
+        net.weights[l] = w
+        try:
+            return quadratic_cost(net.feedforward(x), y)
+        finally:
+            net.weights[l] = saved
+    return cost
+
+
+def biases_cost(net, l, x, y):
+    def cost(b):
+        saved = net.biases[l]
+        net.biases[l] = b
+        try:
+            return quadratic_cost(net.feedforward(x), y)
+        finally:
+            net.biases[l] = saved
+    return cost
+
+
+def test_hand_worked_feedforward():
+    # A 4-input, 2-neuron layer worked out by hand: σ(w·a + b) for each row of w.
+    net = Network([4, 2])
+    net.weights[0] = np.array([[0.3490, 0.2552, 1.7718, -0.6382], [1.5340, 0.2998, -1.0761, -1.4656]])
+    net.biases[0] = np.array([[-1.3518], [-2.1354]])
+    a = np.array([[0.2871], [0.7834], [0.6244], [0.6702]])
+    np.testing.assert_allclose(net.feedforward(a), [[0.4078], [0.0425]], atol=5e-5)
+
+
+def test_feedforward_batch_equals_columns_one_by_one():
+    rng = np.random.default_rng(1)
+    net = Network([5, 4, 3], seed=2)
+    X = rng.standard_normal((5, 7))
+    batch = net.feedforward(X)
+    assert batch.shape == (3, 7)
+    for j in range(7):
+        np.testing.assert_allclose(batch[:, [j]], net.feedforward(X[:, [j]]), rtol=1e-12)
+
+
+def test_book_shapes_and_seeded_init():
+    net = Network([784, 30, 10], seed=0)
+    assert net.num_layers == 3 and net.sizes == [784, 30, 10]
+    assert [w.shape for w in net.weights] == [(30, 784), (10, 30)]
+    assert [b.shape for b in net.biases] == [(30, 1), (10, 1)]
+    same = Network([784, 30, 10], seed=0)
+    other = Network([784, 30, 10], seed=1)
+    assert all(np.array_equal(a, b) for a, b in zip(net.weights, same.weights))
+    assert not np.array_equal(net.weights[0], other.weights[0])
+    # N(0, 1), as chapter 1 initialises them
+    assert abs(net.weights[0].mean()) < 0.02 and abs(net.weights[0].std() - 1) < 0.02
+
+
+@pytest.mark.parametrize("sizes,seed", [([3, 4, 2], 0), ([5, 2], 1), ([2, 6, 5, 3], 2), ([4, 3, 3, 3, 4], 3)])
+def test_backprop_matches_finite_differences(sizes, seed):
+    rng = np.random.default_rng(seed)
+    net = Network(sizes, seed=seed)
+    (x, y), = random_batch(sizes, 1, rng)
+    nabla_b, nabla_w = net.backprop(x, y)
+    for l in range(net.num_layers - 1):
+        expected_w = numerical_gradient(weights_cost(net, l, x, y), net.weights[l].copy())
+        expected_b = numerical_gradient(biases_cost(net, l, x, y), net.biases[l].copy())
+        np.testing.assert_allclose(nabla_w[l], expected_w, rtol=1e-5, atol=1e-8)
+        np.testing.assert_allclose(nabla_b[l], expected_b, rtol=1e-5, atol=1e-8)
+
+
+@pytest.mark.parametrize("sizes", [[3, 4, 2], [2, 6, 5, 3]])
+def test_backprop_batch_is_the_sum_of_per_example_gradients(sizes):
+    rng = np.random.default_rng(7)
+    net = Network(sizes, seed=7)
+    batch = random_batch(sizes, 6, rng)
+    X = np.hstack([x for x, _ in batch])
+    Y = np.hstack([y for _, y in batch])
+    nabla_b, nabla_w = net.backprop_batch(X, Y)
+    per_example = [net.backprop(x, y) for x, y in batch]
+    for l in range(net.num_layers - 1):
+        np.testing.assert_allclose(nabla_b[l], sum(g[0][l] for g in per_example), rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(nabla_w[l], sum(g[1][l] for g in per_example), rtol=1e-12, atol=1e-14)
+
+
+def test_update_mini_batch_equals_the_books_loop():
+    rng = np.random.default_rng(3)
+    matrix = Network([784, 30, 10], seed=3)
+    book = Network([784, 30, 10], seed=3)
+    for _ in range(5):
+        batch = [(rng.random((784, 1)), np.eye(10)[:, [rng.integers(10)]]) for _ in range(10)]
+        matrix.update_mini_batch(batch, 3.0)
+        book.update_mini_batch_per_example(batch, 3.0)
+    for a, b in zip(matrix.weights + matrix.biases, book.weights + book.biases):
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-10)
+    assert not np.array_equal(matrix.weights[0], Network([784, 30, 10], seed=3).weights[0])
+
+
+def test_sgd_takes_int_labels_or_one_hot_and_is_reproducible():
+    rng = np.random.default_rng(4)
+    xs = [rng.random((6, 1)) for _ in range(40)]
+    labels = [int(np.argmax(x[:3])) for x in xs]  # a learnable rule
+    one_hot = [np.eye(3)[:, [k]] for k in labels]
+    run = lambda data: Network([6, 5, 3], seed=9).SGD(data, 3, 4, 2.0, test_data=list(zip(xs, labels)), quiet=True)
+    h1, h2, h3 = run(list(zip(xs, one_hot))), run(list(zip(xs, one_hot))), run(list(zip(xs, labels)))
+    assert h1.test_correct == h2.test_correct == h3.test_correct
+    assert h1.n_test == 40 and h1.epochs == 3
+
+
+def test_sgd_prints_the_books_transcript(capsys):
+    rng = np.random.default_rng(5)
+    data = [(rng.random((4, 1)), int(rng.integers(2))) for _ in range(20)]
+    history = Network([4, 3, 2], seed=0).SGD(data, 2, 5, 1.0, test_data=data)
+    assert capsys.readouterr().out.splitlines() == [f"Epoch {j}: {history.test_correct[j]} / 20" for j in range(2)]
+    Network([4, 3, 2], seed=0).SGD(data, 1, 5, 1.0)
+    assert capsys.readouterr().out == "Epoch 0 complete\n"
+
+
+def test_sgd_history_cost_and_early_stop():
+    rng = np.random.default_rng(6)
+    data = [(rng.random((4, 1)), int(rng.integers(2))) for _ in range(30)]
+    net = Network([4, 3, 2], seed=0)
+    history = net.SGD(data, 10, 5, 1.0, quiet=True, monitor_cost=True,
+                      callback=lambda epoch, h: epoch < 3)
+    assert history.epochs == 4 and len(history.training_cost) == 4
+    X = np.hstack([x for x, _ in data])
+    Y = np.hstack([np.eye(2)[:, [y]] for _, y in data])
+    assert history.training_cost[-1] == pytest.approx(quadratic_cost(net.feedforward(X), Y), rel=1e-12)
+
+
+def test_history_accuracy():
+    assert History(n_test=10, test_correct=[5, 9]).test_accuracy == [0.5, 0.9]
+
+
+def test_float32_stays_float32():
+    net = Network([4, 3, 2], seed=0, dtype=np.float32)
+    data = [(np.ones((4, 1)), 1)] * 4
+    net.SGD(data, 1, 2, 1.0, quiet=True)
+    assert all(w.dtype == np.float32 for w in net.weights + net.biases)
+
+
+def test_extreme_inputs_and_learning_rates_stay_finite():
+    net = Network([2, 3, 2], seed=0)
+    out = net.feedforward(np.array([[1000.0, -1000.0], [-1000.0, 1000.0]]))
+    assert np.all(np.isfinite(out)) and np.all((out >= 0) & (out <= 1))
+    rng = np.random.default_rng(0)
+    data = [(rng.random((2, 1)) * 50, int(rng.integers(2))) for _ in range(20)]
+    net.SGD(data, 3, 2, 100.0, quiet=True)  # RuntimeWarnings are errors in this test suite
+    assert all(np.all(np.isfinite(w)) for w in net.weights)
+
+
+def test_non_finite_weights_are_reported():
+    net = Network([2, 2], seed=0)
+    net.weights[0][0, 0] = np.nan
+    with pytest.raises(FloatingPointError, match="smaller learning rate"):
+        net.SGD([(np.ones((2, 1)), 0)], 1, 1, 1.0, quiet=True)
+
+
+@pytest.mark.parametrize("sizes,message", [
+    ([784], "at least 2 layers"), ([784, 0, 10], r"positive integers, got \[784, 0, 10\]"),
+    ([784, 2.5, 10], "positive integers"), ([784, -1, 10], "positive integers"), (784, "list of layer sizes"),
+])
+def test_bad_sizes(sizes, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        Network(sizes)
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    (dict(eta=0), "eta must be a positive number, got 0"), (dict(eta=-1.0), "got -1.0"),
+    (dict(eta=float("nan")), "got nan"), (dict(mini_batch_size=0), "mini_batch_size must be an integer >= 1, got 0"),
+    (dict(epochs=-1), "epochs must be an integer >= 0, got -1"), (dict(epochs=2.5), "got 2.5"),
+])
+def test_bad_training_arguments(kwargs, message):
+    args = dict(training_data=[(np.zeros((2, 1)), 0)], epochs=1, mini_batch_size=1, eta=1.0) | kwargs
+    with pytest.raises(ValueError, match=message):
+        Network([2, 2]).SGD(quiet=True, **args)
+
+
+def test_data_that_does_not_fit_the_network():
+    net = Network([784, 30, 10])
+    with pytest.raises(ValueError, match=r"training_data\[1\] has an input x of shape \(783, 1\)"):
+        net.SGD([(np.zeros((784, 1)), 0), (np.zeros((783, 1)), 0)], 1, 1, 1.0, quiet=True)
+    with pytest.raises(ValueError, match=r"desired output y of shape \(9, 1\)"):
+        net.SGD([(np.zeros((784, 1)), np.zeros((9, 1)))], 1, 1, 1.0, quiet=True)
+    with pytest.raises(ValueError, match="label 10, outside 0..9"):
+        net.evaluate([(np.zeros((784, 1)), 10)])
+    with pytest.raises(ValueError, match=r"input has shape \(10, 1\).*784 neurons"):
+        net.feedforward(np.zeros((10, 1)))
+    with pytest.raises(ValueError, match="empty"):
+        net.SGD([], 1, 1, 1.0)
+    with pytest.raises(TypeError, match="list of \\(x, y\\) pairs"):
+        net.SGD([np.zeros(784)], 1, 1, 1.0)
+
+
+def test_rows_of_one_array_are_used_without_copying_and_anything_else_is_copied():
+    from nndl.network import _stack_rows
+
+    images = np.arange(24, dtype=np.float32).reshape(6, 4)
+    columns = [row.reshape(-1, 1) for row in images[1:5]]
+    rows = _stack_rows(columns, np.float32)
+    assert np.shares_memory(rows, images) and rows.tolist() == images[1:5].tolist()
+    shuffled = [columns[1], columns[0], columns[2]]
+    np.testing.assert_array_equal(_stack_rows(shuffled, np.float32), images[[2, 1, 3]])
+    assert not np.shares_memory(_stack_rows(shuffled, np.float32), images)
+    as64 = _stack_rows(columns, np.float64)
+    assert as64.dtype == np.float64 and not np.shares_memory(as64, images)

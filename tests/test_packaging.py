@@ -1,0 +1,33 @@
+"""pyproject.toml (pip) and environment.yml (conda) declare the same dependencies."""
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def pip_requirements():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    extras = project["optional-dependencies"].values()
+    return {_normalise(r) for r in project["dependencies"] + [r for group in extras for r in group]}
+
+
+def conda_requirements():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    names = {_normalise(d) for d in env["dependencies"] if isinstance(d, str)}
+    return names - {"python>=3.11", "pip"}  # conda's own: the interpreter and the installer
+
+
+def _normalise(requirement):
+    return requirement.replace(" ", "").lower()
+
+
+def test_same_dependencies_and_versions():
+    assert pip_requirements() == conda_requirements()
+
+
+def test_environment_installs_the_package_itself():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    assert pip_section == ["--editable ."]

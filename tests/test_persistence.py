@@ -1,0 +1,64 @@
+"""Saving and loading networks: round trip, atomic writes, clear errors."""
+import numpy as np
+import pytest
+
+from nndl.network import Network
+from nndl.persistence import atomic_write
+
+
+def test_round_trip(tmp_path):
+    net = Network([5, 4, 3], seed=0, dtype=np.float32)
+    net.save(tmp_path / "net.npz")
+    loaded = Network.load(tmp_path / "net.npz")
+    assert loaded.sizes == [5, 4, 3] and loaded.dtype == np.float32
+    for a, b in zip(net.weights + net.biases, loaded.weights + loaded.biases):
+        assert a.dtype == b.dtype and np.array_equal(a, b)
+    x = np.random.default_rng(0).random((5, 2))
+    np.testing.assert_array_equal(net.feedforward(x), loaded.feedforward(x))
+
+
+def test_failed_write_keeps_the_old_file(tmp_path):
+    path = tmp_path / "net.npz"
+    path.write_bytes(b"precious")
+    with pytest.raises(RuntimeError):
+        with atomic_write(path) as f:
+            f.write(b"half")
+            raise RuntimeError("crash halfway")
+    assert path.read_bytes() == b"precious"
+    assert list(tmp_path.iterdir()) == [path]  # no temporary file left behind
+
+
+def test_save_into_a_missing_folder(tmp_path):
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        Network([2, 2]).save(tmp_path / "nowhere" / "net.npz")
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no saved network"):
+        Network.load(tmp_path / "net.npz")
+
+
+def test_corrupt_file(tmp_path):
+    path = tmp_path / "net.npz"
+    Network([3, 2]).save(path)
+    path.write_bytes(path.read_bytes()[:100])
+    with pytest.raises(ValueError, match="not a saved network .* or is corrupt"):
+        Network.load(path)
+
+
+def test_other_npz_or_version_or_shapes(tmp_path):
+    path = tmp_path / "other.npz"
+    np.savez(path, x=np.zeros(3))
+    with pytest.raises(ValueError, match="not a saved nndl network"):
+        Network.load(path)
+    net = Network([3, 2])
+    arrays = dict(format_version=99, sizes=[3, 2], dtype="float64", weights_0=net.weights[0], biases_0=net.biases[0])
+    np.savez(path, **arrays)
+    with pytest.raises(ValueError, match="format version 99"):
+        Network.load(path)
+    np.savez(path, **(arrays | dict(format_version=1, sizes=[4, 2])))
+    with pytest.raises(ValueError, match=r"inconsistent.*needs \(2, 4\)"):
+        Network.load(path)
+    np.savez(path, **{k: v for k, v in (arrays | dict(format_version=1)).items() if k != "biases_0"})
+    with pytest.raises(ValueError, match="biases_0"):
+        Network.load(path)
