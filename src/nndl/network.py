@@ -69,7 +69,7 @@ class Network:
         network's own random generator ``self.rng``; the same ``seed`` gives
         the same network and, since shuffling uses ``self.rng`` too, the same
         training run.  ``dtype`` is float64 (the book's precision) or float32
-        (about twice as fast, plenty for training).
+        (faster, and plenty for training).
         """
         self.sizes = _check_sizes(sizes)
         self.num_layers = len(self.sizes)
