@@ -1,0 +1,71 @@
+"""Checks for notebook 04, Backpropagation."""
+import numpy as np
+
+from ..functions import quadratic_cost, sigmoid, sigmoid_prime
+from ..network import Network
+from . import Hint, check, numerical_gradient
+
+
+@check("Your output error δ^L = ∇_a C ⊙ σ'(z^L) is right (BP1).")
+def check_output_error(output_error):
+    rng = np.random.default_rng(1)
+    z, y = rng.standard_normal((3, 1)), rng.random((3, 1))
+    a = sigmoid(z)
+    delta = np.asarray(output_error(a, y, z), dtype=float)
+    if delta.shape != (3, 1):
+        raise Hint(f"δ^L has one entry per output neuron, shape {z.shape}; yours has shape {delta.shape}.")
+    if np.allclose(delta, a - y):
+        raise Hint("you have ∇_a C = a - y; BP1 multiplies it, element by element, by σ'(z^L).")
+    if np.allclose(delta, (y - a) * sigmoid_prime(z)):
+        raise Hint("the sign is flipped: for the quadratic cost ∂C/∂a = a - y, not y - a.")
+    if not np.allclose(delta, (a - y) * sigmoid_prime(z)):
+        raise Hint("compare with BP1: δ^L = (a^L - y) ⊙ σ'(z^L), where ⊙ is the element-wise product (*).")
+
+
+@check("Your hidden-layer error δ^l = ((w^{l+1})^T δ^{l+1}) ⊙ σ'(z^l) is right (BP2).")
+def check_hidden_error(hidden_error):
+    rng = np.random.default_rng(2)
+    w_next, delta_next, z = rng.standard_normal((3, 3)), rng.standard_normal((3, 1)), rng.standard_normal((3, 1))
+    expected = (w_next.T @ delta_next) * sigmoid_prime(z)
+    delta = np.asarray(hidden_error(w_next, delta_next, z), dtype=float)
+    if np.allclose(delta, (w_next @ delta_next) * sigmoid_prime(z)):
+        raise Hint("the error moves *backward* through the weights: use the transpose (w^{l+1})^T, `w.T`.")
+    if np.allclose(delta, w_next.T @ delta_next):
+        raise Hint("you forgot the factor σ'(z^l), which moves the error back through the activation function.")
+    if not np.allclose(delta, expected):
+        raise Hint("compare with BP2: ((w^{l+1})^T δ^{l+1}) ⊙ σ'(z^l).")
+    w_wide = rng.standard_normal((2, 4))  # layer l has 4 neurons, layer l + 1 has 2
+    delta = np.asarray(hidden_error(w_wide, rng.standard_normal((2, 1)), rng.standard_normal((4, 1))), dtype=float)
+    if delta.shape != (4, 1):
+        raise Hint(f"δ^l has one entry per neuron of layer l, here (4, 1); yours has shape {delta.shape}.")
+
+
+@check("Your mini-batch backpropagation matches the per-example gradients and passes the gradient check.")
+def check_backprop_mini_batch(backprop_mini_batch):
+    rng = np.random.default_rng(3)
+    net = Network([4, 5, 3], seed=3)
+    X, Y = rng.standard_normal((4, 6)), rng.random((3, 6))
+    nabla_b, nabla_w = backprop_mini_batch(net, X, Y)
+    if [np.shape(b) for b in nabla_b] != [b.shape for b in net.biases] or \
+            [np.shape(w) for w in nabla_w] != [w.shape for w in net.weights]:
+        raise Hint("return (nabla_b, nabla_w) as lists shaped like net.biases and net.weights: the gradient is "
+                   "summed over the mini-batch's columns, so it has no column per example.")
+    per_example = [net.backprop(X[:, [j]], Y[:, [j]]) for j in range(6)]
+    summed_w = [sum(g[1][l] for g in per_example) for l in range(2)]
+    if np.allclose(nabla_w[0], summed_w[0] / 6):
+        raise Hint("you averaged over the mini-batch; return the sum, as the book's nabla_w does (the update divides by m).")
+    for l in range(2):
+        if not np.allclose(nabla_w[l], summed_w[l]):
+            raise Hint(f"nabla_w[{l}] differs from the sum of the per-example gradients: with a column per "
+                       f"example, BP4's sum over examples is the product δ @ a.T.")
+        if not np.allclose(nabla_b[l], sum(g[0][l] for g in per_example)):
+            raise Hint(f"nabla_b[{l}] differs: BP3 summed over examples is δ summed along each row (axis=1, keepdims=True).")
+
+    def total_cost(w):
+        saved, net.weights[0] = net.weights[0], w
+        try:
+            return 6 * quadratic_cost(net.feedforward(X), Y)  # Σ_x C_x
+        finally:
+            net.weights[0] = saved
+    if not np.allclose(nabla_w[0], numerical_gradient(total_cost, net.weights[0].copy()), rtol=1e-5, atol=1e-7):
+        raise Hint("your gradient disagrees with the finite-difference gradient check.")

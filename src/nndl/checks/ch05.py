@@ -1,0 +1,27 @@
+"""Checks for notebook 05, Training on MNIST."""
+from . import Hint, check
+
+
+@check("A network without a hidden layer, trained: it does far better than the darkness baseline.")
+def check_no_hidden_layer(net, test_data):
+    if list(net.sizes) != [784, 10]:
+        raise Hint(f"build Network([784, 10]): 784 inputs straight to 10 outputs; yours has sizes {net.sizes}.")
+    accuracy = net.evaluate(test_data) / len(test_data)
+    if accuracy < 0.5:
+        raise Hint(f"it classifies only {accuracy:.0%} of the test images: train it with net.SGD(...) first "
+                   "(a few epochs, mini-batch 10, η = 3.0 work).")
+
+
+@check("You choose by validation accuracy: the test set stays untouched until the very end.")
+def check_choose_by_validation(choose):
+    runs = [{"eta": 0.3, "validation": 0.931, "test": 0.950},
+            {"eta": 3.0, "validation": 0.952, "test": 0.944},
+            {"eta": 30.0, "validation": 0.101, "test": 0.098}]
+    picked = choose(runs)
+    if picked == 0.3:
+        raise Hint("you picked by the test accuracy. Choosing with the test set makes its score an "
+                   "optimistic, biased estimate: choose by the validation accuracy.")
+    if picked != 3.0:
+        raise Hint("return the η (the value of 'eta') of the run with the highest validation accuracy.")
+    if choose(list(reversed(runs))) != 3.0 or choose(runs[:1]) != 0.3:
+        raise Hint("your choice depends on the order of the runs, or fails with a single run.")

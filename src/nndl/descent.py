@@ -1,0 +1,80 @@
+"""Gradient descent on two-variable cost surfaces, introduced in notebook 03 and used by the lab (06).
+
+The book pictures gradient descent as a ball rolling down a valley C(v1, v2).
+Here the valleys are quadratic bowls C(v) = ½ (a v1² + b v2²), whose
+gradient is exact and whose behaviour under the update rule
+
+    v → v' = v - η ∇C    (eq. 11)
+
+can be worked out by hand: along each axis the distance to the bottom is
+multiplied by (1 - η·curvature) at every step.  So with L the largest
+curvature, η < 2/L converges, η > 2/L diverges, and 1/L < η < 2/L overshoots
+the bottom and oscillates on the way in.  The elongated valley has a large L
+along one axis and a small one along the other, which makes the range of good
+learning rates narrow: the situation training a network is usually in.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Valley:
+    """The quadratic bowl C(v1, v2) = ½ (a v1² + b v2²), with its minimum at (0, 0)."""
+
+    a: float
+    b: float
+    name: str = "valley"
+
+    def cost(self, v):
+        """C(v) for a point v = (v1, v2), or for arrays of points with coordinates along the last axis."""
+        v = np.asarray(v, dtype=np.float64)
+        return 0.5 * (self.a * v[..., 0] ** 2 + self.b * v[..., 1] ** 2)
+
+    def gradient(self, v):
+        """∇C = (∂C/∂v1, ∂C/∂v2) = (a v1, b v2)  (eq. 8)."""
+        v = np.asarray(v, dtype=np.float64)
+        return np.stack([self.a * v[..., 0], self.b * v[..., 1]], axis=-1)
+
+    @property
+    def largest_curvature(self):
+        """L, the largest second derivative: gradient descent converges for η < 2/L and diverges above."""
+        return max(self.a, self.b)
+
+
+VALLEY = Valley(1.0, 1.0, "round valley")
+ELONGATED_VALLEY = Valley(1.0, 10.0, "elongated valley")
+
+
+def gradient_descent(surface, start, eta, steps):
+    """The path of ``steps`` steps of v → v - η ∇C(v) (eq. 11) from ``start``: an array (steps + 1, 2).
+
+    A diverging path is cut short with infinities rather than overflowing.
+    """
+    if not eta > 0:
+        raise ValueError(f"the learning rate eta must be positive, got {eta!r}")
+    if steps < 0 or int(steps) != steps:
+        raise ValueError(f"steps must be a whole number >= 0, got {steps!r}")
+    path = np.empty((int(steps) + 1, 2))
+    path[0] = start
+    for t in range(int(steps)):
+        v = path[t]
+        path[t + 1] = v - eta * surface.gradient(v) if np.all(np.abs(v) < 1e150) else np.inf
+    return path
+
+
+def regime(surface, eta):
+    """Which of the four behaviours η gives on ``surface``, from the factor |1 - η L| (see the module doc).
+
+    "too small" when the slowest direction still keeps more than 99% of its distance at each step
+    (it crawls: hundreds of steps), "converges", "oscillates" (overshoots, but converges), "diverges".
+    """
+    curvatures = (surface.a, surface.b)
+    factors = [abs(1 - eta * c) for c in curvatures]
+    if max(factors) > 1:
+        return "diverges"
+    if any(1 - eta * c < 0 for c in curvatures):
+        return "oscillates"
+    if max(factors) > 0.99:
+        return "too small"
+    return "converges"

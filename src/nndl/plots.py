@@ -1,0 +1,59 @@
+"""Pictures shared by the notebooks: descent paths (03, 06) and training curves (05, 06).
+
+Each function draws on a matplotlib ``ax`` it is given, or on a new figure,
+and returns the axes, so a notebook can combine and restyle them.
+"""
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .network import History
+
+
+def plot_descent(surface, path, ax=None, extent=None):
+    """The contour lines of ``surface`` with a gradient-descent ``path`` (array (steps + 1, 2)) on top."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 4.5))
+    finite = path[np.all(np.isfinite(path), axis=1)]
+    if extent is None:
+        reach = max(1.5, 1.1 * float(np.max(np.abs(path[0]))))
+        extent = (-reach, reach)
+    grid = np.linspace(*extent, 201)
+    v1, v2 = np.meshgrid(grid, grid)
+    costs = surface.cost(np.stack([v1, v2], axis=-1))
+    ax.contour(v1, v2, costs, levels=15, cmap="viridis", linewidths=0.8)
+    ax.plot(finite[:, 0], finite[:, 1], "o-", color="tab:red", markersize=3, linewidth=1.2, label="path")
+    ax.plot(*finite[0], "s", color="black", markersize=6, label="start")
+    ax.plot(0, 0, "*", color="gold", markeredgecolor="black", markersize=12, label="minimum")
+    ax.set(xlim=extent, ylim=extent, xlabel="$v_1$", ylabel="$v_2$", aspect="equal", title=surface.name)
+    ax.legend(loc="upper right", fontsize="small")
+    return ax
+
+
+def plot_cost_per_step(surface, path, ax=None):
+    """C(v) after each step of ``path``, on a log scale (a straight falling line is steady convergence)."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 3.5))
+    costs = surface.cost(path)
+    shown = np.isfinite(costs) & (costs < 1e12)
+    ax.semilogy(np.arange(len(costs))[shown], np.maximum(costs[shown], 1e-300), "o-", markersize=3)
+    ax.set(xlabel="step", ylabel="cost C(v)", title="cost per step")
+    return ax
+
+
+def plot_accuracy(runs, ax=None, faded=()):
+    """Test accuracy per epoch, in percent, for each run: ``runs`` maps a label to a History or a list of fractions.
+
+    Labels listed in ``faded`` are drawn thin and pale, for earlier runs kept for comparison.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 4))
+    for label, run in runs.items():
+        accuracy = run.test_accuracy if isinstance(run, History) else list(run)
+        epochs = np.arange(1, len(accuracy) + 1)
+        style = dict(alpha=0.35, linewidth=1) if label in faded else dict(linewidth=2)
+        ax.plot(epochs, 100 * np.asarray(accuracy), "o-", markersize=3, label=str(label), **style)
+    ax.set(xlabel="epoch", ylabel="test accuracy (%)", ylim=(0, 100))
+    ax.grid(alpha=0.3)
+    if runs:
+        ax.legend(fontsize="small")
+    return ax
