@@ -35,15 +35,12 @@ def check(success_message):
             except NotImplementedError:
                 print("… Not done yet: replace `raise NotImplementedError()` with your code, "
                       "then run this cell again.")
-                return False
             except Hint as hint:
                 print(f"✗ Not yet. {hint}")
-                return False
             except Exception as e:  # the learner's code failed: report it like a hint
                 print(f"✗ Your code raised {type(e).__name__}: {e}")
-                return False
-            print(f"✓ {success_message}")
-            return True
+            else:
+                print(f"✓ {success_message}")
         return run
     return decorate
 
