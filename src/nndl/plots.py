@@ -57,3 +57,22 @@ def plot_accuracy(runs, ax=None, faded=()):
     if runs:
         ax.legend(fontsize="small")
     return ax
+
+
+def plot_sigmoid_neuron(w=1.0, b=0.0, ax=None):
+    """The output σ(w x + b) of a one-input sigmoid neuron against its input x, with the perceptron's step for comparison.
+
+    Notebook 02 attaches sliders for ``w`` and ``b`` to this function: w sets
+    how steep the curve is, b (with w) where it crosses ½, at x = -b/w.
+    """
+    from .functions import sigmoid, step
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3.5))
+    x = np.linspace(-6, 6, 601)
+    ax.plot(x, step(w * x + b), color="gray", linestyle="--", linewidth=1, label="perceptron (step)")
+    ax.plot(x, sigmoid(w * x + b), linewidth=2.5, label=f"sigmoid neuron, w = {w:.2f}, b = {b:.2f}")
+    ax.set(xlabel="input x", ylabel="output", ylim=(-0.05, 1.05), title=r"$\sigma(wx + b)$")
+    ax.legend(loc="upper left", fontsize="small")
+    ax.grid(alpha=0.3)
+    return ax
