@@ -50,7 +50,8 @@ def lab(args):
 
 def test(args):
     start = time.monotonic()
-    status = subprocess.call([str(BIN / "python"), "-m", "pytest", "tests", "notebooks", "--nbval-lax", *args],
+    status = subprocess.call([str(BIN / "python"), "-m", "pytest", "tests", "notebooks", "--nbval-lax",
+                              "--nbval-cell-timeout=600", *args],
                              cwd=ROOT)
     print(f"course.py test: finished in {time.monotonic() - start:.0f} s with exit status {status}")
     return status
