@@ -51,6 +51,17 @@ def build_parser():
     baseline = commands.add_parser("baseline", help="the book's average-darkness baseline")
     baseline.add_argument("--data", metavar="DIR", default=None)
     baseline.set_defaults(run=_baseline)
+
+    sweep = commands.add_parser("sweep", help="test accuracy after a few epochs for a range of learning rates")
+    sweep.add_argument("--etas", type=float, nargs="+", default=None,
+                       help="learning rates to try (default: 0.001 0.003 ... 30 100)")
+    sweep.add_argument("--epochs", type=int, default=3)
+    sweep.add_argument("--hidden", type=int, default=30, help="hidden neurons (default: 30)")
+    sweep.add_argument("--mini-batch-size", type=int, default=10)
+    sweep.add_argument("--seed", type=int, default=0)
+    sweep.add_argument("--data", metavar="DIR", default=None)
+    sweep.add_argument("--save", metavar="FILE", help="save the sweep as JSON for notebook 06 to load")
+    sweep.set_defaults(run=_sweep)
     return parser
 
 
@@ -91,6 +102,20 @@ def _baseline(args):
     arrays = mnist.load_arrays(args.data)
     correct, total = baselines.average_darkness_accuracy(arrays.training, arrays.test)
     print(f"Average darkness baseline: {correct} of {total} values correct.")
+
+
+def _sweep(args):
+    from . import mnist
+    from .sweep import DEFAULT_ETAS, run_sweep, save_sweep
+
+    training_data, _, test_data = mnist.load_data(args.data)
+    print(f"{'eta':>8}  test accuracy per epoch")
+    show = lambda eta, run: print(f"{eta:>8g}  " + "  ".join(f"{a:6.2%}" for a in run["accuracy"]), flush=True)
+    result = run_sweep(args.etas or DEFAULT_ETAS, training_data, test_data, epochs=args.epochs, hidden=args.hidden,
+                       mini_batch_size=args.mini_batch_size, seed=args.seed, on_result=show)
+    if args.save:
+        save_sweep(result, args.save)
+        print(f"Saved the sweep to {args.save}")
 
 
 def main(argv=None):

@@ -76,3 +76,42 @@ def plot_sigmoid_neuron(w=1.0, b=0.0, ax=None):
     ax.legend(loc="upper left", fontsize="small")
     ax.grid(alpha=0.3)
     return ax
+
+
+def plot_sweep(sweep, ax=None, chance=0.1):
+    """Final test accuracy against η on a log axis, the regions too small / good / too large shaded.
+
+    "Good" is where the accuracy is within 5 points of the best; left of it η is too small, right of it too large.
+    """
+    from .sweep import final_accuracies
+
+    etas, accuracy = final_accuracies(sweep)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4))
+    good = np.flatnonzero(accuracy >= accuracy.max() - 0.05)
+    lo, hi = etas[good[0]], etas[good[-1]]
+    ax.axvspan(etas.min() / 2, lo, color="tab:blue", alpha=0.08)
+    ax.axvspan(lo, hi, color="tab:green", alpha=0.12)
+    ax.axvspan(hi, etas.max() * 2, color="tab:red", alpha=0.08)
+    for x, text in ((np.sqrt(etas.min() / 2 * lo), "too small"), (np.sqrt(lo * hi), "good"),
+                    (np.sqrt(hi * etas.max() * 2), "too large")):
+        ax.text(x, 97, text, ha="center", va="top", fontsize=10)
+    ax.semilogx(etas, 100 * accuracy, "o-", linewidth=2, color="black")
+    ax.axhline(100 * chance, color="gray", linestyle=":", label="chance")
+    s = sweep["settings"]
+    ax.set(xlabel="learning rate η", ylabel="test accuracy (%)", ylim=(0, 100), xlim=(etas.min() / 2, etas.max() * 2),
+           title=f"after {s['epochs']} epochs, {s['training_examples']:,} training images, sizes {s['sizes']}")
+    ax.legend(loc="center left", fontsize="small")
+    return ax
+
+
+def plot_cost_curves(sweep, etas=None, ax=None):
+    """Training cost per epoch for the chosen η's of a sweep (all by default)."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 4))
+    for run in sweep["runs"]:
+        if etas is None or run["eta"] in etas:
+            ax.plot(np.arange(1, len(run["cost"]) + 1), run["cost"], "o-", label=f"η = {run['eta']:g}")
+    ax.set(xlabel="epoch", ylabel="training cost C (eq. 6)", title="training cost per epoch")
+    ax.legend(fontsize="small")
+    return ax
