@@ -42,6 +42,8 @@ def test_the_check_decorator_handles_stubs_hints_and_crashes(capsys):
     assert verdict(capsys, check_positive, lambda: -1) == (False, "✗ Not yet. make it positive\n")
     ok, out = verdict(capsys, check_positive, stub)
     assert not ok and out.startswith("… Not done yet")
+    ok, out = verdict(capsys, check_positive, None)
+    assert not ok and out.startswith("… Not done yet: your answer is still None")
     ok, out = verdict(capsys, check_positive, lambda: None)
     assert not ok and "Your code raised TypeError" in out
 

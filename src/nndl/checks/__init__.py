@@ -30,6 +30,9 @@ def check(success_message):
     def decorate(body):
         @functools.wraps(body)
         def run(*args, **kwargs):
+            if any(arg is None for arg in args):
+                print("… Not done yet: your answer is still None; fill it in, then run this cell again.")
+                return
             try:
                 body(*args, **kwargs)
             except NotImplementedError:
