@@ -12,26 +12,17 @@ def random_batch(sizes, m, rng):
     return [(rng.standard_normal((sizes[0], 1)), rng.random((sizes[-1], 1))) for _ in range(m)]
 
 
-def weights_cost(net, l, x, y):
-    """C_x as a function of the weight matrix of layer l (eq. 6 for one example)."""
-    def cost(w):
-        saved = net.weights[l]
-        net.weights[l] = w
+def cost_of(net, attribute, l, x, y):
+    """C_x as a function of one parameter array, net.weights[l] or net.biases[l] (eq. 6 for one example)."""
+    params = getattr(net, attribute)
+
+    def cost(value):
+        saved = params[l]
+        params[l] = value
         try:
             return quadratic_cost(net.feedforward(x), y)
         finally:
-            net.weights[l] = saved
-    return cost
-
-
-def biases_cost(net, l, x, y):
-    def cost(b):
-        saved = net.biases[l]
-        net.biases[l] = b
-        try:
-            return quadratic_cost(net.feedforward(x), y)
-        finally:
-            net.biases[l] = saved
+            params[l] = saved
     return cost
 
 
@@ -74,8 +65,8 @@ def test_backprop_matches_finite_differences(sizes, seed):
     (x, y), = random_batch(sizes, 1, rng)
     nabla_b, nabla_w = net.backprop(x, y)
     for l in range(net.num_layers - 1):
-        expected_w = numerical_gradient(weights_cost(net, l, x, y), net.weights[l].copy())
-        expected_b = numerical_gradient(biases_cost(net, l, x, y), net.biases[l].copy())
+        expected_w = numerical_gradient(cost_of(net, "weights", l, x, y), net.weights[l].copy())
+        expected_b = numerical_gradient(cost_of(net, "biases", l, x, y), net.biases[l].copy())
         np.testing.assert_allclose(nabla_w[l], expected_w, rtol=1e-5, atol=1e-8)
         np.testing.assert_allclose(nabla_b[l], expected_b, rtol=1e-5, atol=1e-8)
 
