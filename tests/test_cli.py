@@ -48,6 +48,8 @@ def test_baseline_reproduces_the_book():
     (["train", "--sizes", "784", "30", "4"], "got 784 30 4"),
     (["train", "--data", "/nonexistent"], "does not exist"),
     (["evaluate", "missing.npz"], "no saved network at missing.npz"),
+    (["sweep", "--epochs", "0"], "a sweep needs epochs >= 1, got 0"),
+    (["sweep", "--etas", "-1"], "eta must be a positive number, got -1.0"),
     (["fly"], "invalid choice: 'fly'"),
     ([], "the following arguments are required: command"),
 ])

@@ -29,6 +29,8 @@ def run_sweep(etas, training_data, test_data, epochs=3, hidden=30, mini_batch_si
     """
     if not etas:
         raise ValueError("give at least one learning rate to sweep")
+    if not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"a sweep needs epochs >= 1, got {epochs!r}")
     n_in, n_out = training_data[0][0].shape[0], training_data[0][1].shape[0]
     sweep = {"settings": {"sizes": [n_in, hidden, n_out], "epochs": epochs, "mini_batch_size": mini_batch_size,
                           "seed": seed, "training_examples": len(training_data), "test_examples": len(test_data),
