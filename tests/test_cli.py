@@ -59,3 +59,16 @@ def test_bad_arguments_give_one_line_and_status_2(args, message):
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_sweep_prints_a_table_and_saves_it_for_the_notebook(tmp_path):
+    from nndl.sweep import load_sweep
+
+    result = run("sweep", "--etas", "0.001", "3", "--epochs", "1", "--save", str(tmp_path / "sweep.json"))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["eta", "test", "accuracy", "per", "epoch"]
+    sweep = load_sweep(tmp_path / "sweep.json")
+    assert [r["eta"] for r in sweep["runs"]] == [0.001, 3.0]
+    assert sweep["runs"][1]["accuracy"][0] > 0.8 > sweep["runs"][0]["accuracy"][0]
+    assert f"{sweep['runs'][1]['accuracy'][0]:.2%}" in lines[2]
