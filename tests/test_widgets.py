@@ -83,3 +83,10 @@ def test_explorer_figure_fades_earlier_runs(small_mnist):
     lines = explorer.figure(current=(0.1, 10, 10)).axes[0].get_lines()
     assert [line.get_alpha() for line in lines] == [0.35, None]
     assert widgets.figure_png(explorer.figure()).startswith(b"\x89PNG")
+
+
+def test_train_live_is_sgd_with_a_display(small_mnist):
+    training_data, test_data = small_mnist
+    live = widgets.train_live(Network([784, 10, 10], seed=2), training_data, 2, 10, 3.0, test_data=test_data)
+    plain = Network([784, 10, 10], seed=2).SGD(training_data, 2, 10, 3.0, test_data=test_data, quiet=True)
+    assert live.test_correct == plain.test_correct
