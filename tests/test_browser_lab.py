@@ -3,10 +3,12 @@
 Starts JupyterLab on a free loopback port with a token, serving a copy of
 notebook 06 from a temporary folder; runs all cells; moves the η slider of the
 gradient-descent explorer with the keyboard; checks that the plot changed and
-the readout shows the new η; keeps a screenshot.  Debian's chromium is used
-(never a browser download).  Without it the test is skipped, except in CI
+the readout shows the new η; then presses Train in the MNIST explorer and
+Stop while it trains, and checks that the run stopped early.  Keeps
+screenshots in the test's temporary folder (their paths are printed).
+Debian's chromium is used (never a browser download).  Without it the test is skipped, except in CI
 (CI=true), where a missing browser is a failure.  NNDL_UPDATE_DOCS=1 also
-writes the screenshot to docs/lab.png for the README.
+writes the explorer's screenshot to docs/lab.png for the README.
 """
 import json
 import os
@@ -110,9 +112,9 @@ def settled_image(locator, page, previous=None, timeout=30):
     raise TimeoutError("the plot did not settle on a new image")
 
 
-def test_moving_the_eta_slider_redraws_the_plot(jupyterlab, tmp_path):
+def test_moving_the_eta_slider_redraws_the_plot_and_stop_ends_a_training(jupyterlab, tmp_path):
     require_browser()
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     base, token = jupyterlab
     with sync_playwright() as p:
@@ -131,26 +133,38 @@ def test_moving_the_eta_slider_redraws_the_plot(jupyterlab, tmp_path):
         explorer.wait_for(timeout=120_000)
         plot = explorer.locator(".widget-output img").first
         plot.wait_for(timeout=60_000)
-        page.locator("button.jupyter-button", has_text="Train").wait_for(timeout=120_000)  # the last cell's widget
+        page.locator(".nndl-explorer-plot").wait_for(timeout=120_000)  # the last widget: all cells ran
         wait_until_kernel_idle(base, token)
 
+        # 1. The gradient-descent explorer: four presses move η from 0.1 (converges) to 0.158 (oscillates).
         eta_slider = explorer.locator(".widget-slider:has(label:text-is('η'))")
         readout = eta_slider.locator(".widget-readout")
         before_image, before_eta = settled_image(plot, page), readout.inner_text()
         eta_slider.locator(".noUi-handle").focus()
-        for _ in range(8):
+        for _ in range(4):
             page.keyboard.press("ArrowRight")
             page.wait_for_timeout(100)
         after_image = settled_image(plot, page, previous=before_image)
         after_eta = readout.inner_text()
-
         explorer.scroll_into_view_if_needed()
-        screenshot = tmp_path / "lab.png"
-        page.screenshot(path=str(screenshot))
-        print(f"screenshot: {screenshot}")
+        page.screenshot(path=str(tmp_path / "descent_explorer.png"))
         if os.environ.get("NNDL_UPDATE_DOCS") == "1":
             explorer.screenshot(path=str(ROOT / "docs" / "lab.png"))
+
+        # 2. The MNIST explorer trains in a background thread: the kernel still receives the Stop click.
+        mnist_plot, status = page.locator("img.nndl-explorer-plot"), page.locator(".nndl-explorer-status")
+        empty_plot = mnist_plot.get_attribute("src")
+        page.locator("button.jupyter-button", has_text="Train").click()
+        page.locator("button.jupyter-button", has_text="Stop").click(timeout=30_000)  # waits until it is enabled
+        expect(status).to_contain_text("(stopped)", timeout=60_000)
+        stopped_status, stopped_plot = status.inner_text(), mnist_plot.get_attribute("src")
+        status.scroll_into_view_if_needed()
+        page.screenshot(path=str(tmp_path / "mnist_explorer.png"))
+        print(f"screenshots: {tmp_path / 'descent_explorer.png'}, {tmp_path / 'mnist_explorer.png'}")
         browser.close()
 
     assert after_image != before_image
-    assert float(after_eta) > float(before_eta)
+    assert (before_eta, after_eta) == ("0.1000", "0.1585")  # 10^-1 -> 10^-0.8
+    assert stopped_status.startswith("η = 3, 30 hidden, mini-batch 10: ")
+    assert int(stopped_status.split("after epoch ")[1].split()[0]) < 5  # of 5: stopped early
+    assert stopped_plot != empty_plot  # the plot was redrawn from the training thread

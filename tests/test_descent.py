@@ -41,7 +41,34 @@ def test_divergence_is_cut_off_not_overflowing():
     assert np.isinf(path[-1]).all()
 
 
-@pytest.mark.parametrize("eta,steps,message", [(0, 5, "eta must be positive"), (0.1, -1, "steps"), (0.1, 2.5, "steps")])
+@pytest.mark.parametrize("eta,steps,message", [(0, 5, "eta must be a positive number"), (np.inf, 5, "eta must be"),
+                                                (np.nan, 5, "eta must be"), (0.1, -1, "steps"), (0.1, 2.5, "steps")])
 def test_bad_arguments(eta, steps, message):
     with pytest.raises(ValueError, match=message):
         descent.gradient_descent(descent.VALLEY, (1, 1), eta, steps)
+
+
+@pytest.mark.parametrize("start", [(1, 2, 3), 1.0, (np.nan, 0)])
+def test_start_must_be_a_point(start):
+    with pytest.raises(ValueError, match=r"start must be a point \(v1, v2\)"):
+        descent.gradient_descent(descent.VALLEY, start, 0.1, 5)
+
+
+def test_a_valley_needs_positive_curvatures():
+    with pytest.raises(ValueError, match="positive curvatures"):
+        descent.Valley(1.0, -2.0)
+
+
+def test_regime_edges_by_hand():
+    np.testing.assert_allclose(descent.regime_edges(descent.ELONGATED_VALLEY), (0.01, 0.1, 0.2))  # c = 1 and 10
+    np.testing.assert_allclose(descent.regime_edges(descent.VALLEY), (0.01, 1.0, 2.0))
+
+
+@pytest.mark.parametrize("surface", [descent.VALLEY, descent.ELONGATED_VALLEY])
+def test_paths_overshoot_exactly_above_one_over_L(surface):
+    """The steepest coordinate changes sign at every step above 1/L, never below: what "oscillates" means."""
+    steep = int(np.argmax([surface.a, surface.b]))
+    for eta, overshoots in ((0.9 / surface.largest_curvature, False), (1.1 / surface.largest_curvature, True)):
+        coordinate = descent.gradient_descent(surface, (1.0, 1.0), eta, 10)[:, steep]
+        assert np.all(np.sign(coordinate[1:]) != np.sign(coordinate[:-1])) == overshoots
+        assert (descent.regime(surface, eta) == "oscillates") == overshoots

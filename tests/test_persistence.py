@@ -28,6 +28,18 @@ def test_failed_write_keeps_the_old_file(tmp_path):
     assert list(tmp_path.iterdir()) == [path]  # no temporary file left behind
 
 
+def test_saved_files_get_the_usual_permissions(tmp_path):
+    import os
+    import stat
+
+    umask = os.umask(0o022)
+    try:
+        Network([2, 2]).save(tmp_path / "net.npz")
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE((tmp_path / "net.npz").stat().st_mode) == 0o644
+
+
 def test_save_into_a_missing_folder(tmp_path):
     with pytest.raises(FileNotFoundError, match="does not exist"):
         Network([2, 2]).save(tmp_path / "nowhere" / "net.npz")

@@ -1,5 +1,10 @@
-"""Widget logic and pictures, without a browser: the callbacks are plain functions."""
-import json
+"""Widget logic without a browser: the callbacks are plain functions, the widgets plain Python objects.
+
+Outside a kernel ipywidgets still builds every widget, runs ``observe`` and
+``on_click`` handlers and keeps the values, so the tests drive the widgets as
+a learner would (set a slider, click a button) and read back what they show.
+"""
+import time
 
 import matplotlib
 
@@ -7,9 +12,10 @@ matplotlib.use("Agg")
 import numpy as np
 import pytest
 
-from nndl import mnist, plots, widgets
-from nndl.network import Network
-from nndl.sweep import SHIPPED_SWEEP, final_accuracies, load_sweep, run_sweep, save_sweep
+from nndl import descent, mnist, widgets
+from nndl.network import History, Network
+
+PNG = b"\x89PNG"
 
 
 @pytest.fixture(scope="module")
@@ -18,61 +24,82 @@ def small_mnist():
     return training_data[:1000], test_data[:300]
 
 
-def test_descent_explorer_callback_draws_each_regime():
+# ----- gradient descent explorer ------------------------------------------------------------------
+
+def test_descent_callback_draws_each_regime():
     for eta, regime in ((0.001, "too small"), (0.1, "converges"), (0.15, "oscillates"), (0.25, "diverges")):
         fig, path, got = widgets.draw_descent("elongated valley", eta, 1.2, 1.0, 20)
-        assert got == regime and path.shape == (21, 2)
-        assert fig.axes[0].get_title() == "elongated valley" and regime in fig._suptitle.get_text()
+        assert got == regime
+        np.testing.assert_array_equal(path, descent.gradient_descent(descent.ELONGATED_VALLEY, (1.2, 1.0), eta, 20))
+        assert fig.axes[0].get_title() == "elongated valley" and fig._suptitle.get_text().startswith(f"η = {eta:.4g}: {regime}")
+        assert widgets.figure_png(fig).startswith(PNG)
 
 
-def test_descent_explorer_widget_builds():
+def test_descent_callback_refuses_an_unknown_surface():
+    with pytest.raises(ValueError, match="surface_name must be one of"):
+        widgets.draw_descent("bowl")
+
+
+def test_moving_eta_alone_reaches_every_regime_on_both_surfaces():
     explorer = widgets.gradient_descent_explorer()
-    assert [c.description for c in explorer.children[:5]] == ["surface", "η", "start v1", "start v2", "steps"]
+    surface, eta, v1, v2, steps = explorer.children[:5]
+    assert [c.description for c in (surface, eta, v1, v2, steps)] == ["surface", "η", "start v1", "start v2", "steps"]
+    assert type(eta).__name__ == "FloatLogSlider"
+    positions = np.arange(eta.min, eta.max + 1e-9, eta.step)  # every value the slider can take
+    for name in surface.options:
+        seen = {descent.regime(widgets.SURFACES[name], eta.base ** p) for p in positions}
+        assert seen == {"too small", "converges", "oscillates", "diverges"}, name
 
 
-def test_sweep_numbers_match_direct_training_runs(small_mnist):
+# ----- learning-rate sweep ----------------------------------------------------------------------
+
+def test_sweep_widget_starts_with_the_smallest_best_and_largest_eta():
+    sweep = {"settings": {"sizes": [784, 30, 10], "epochs": 1, "training_examples": 10},
+             "runs": [{"eta": e, "accuracy": [a], "cost": [c]} for e, a, c in
+                      ((0.01, 0.1, 0.5), (1.0, 0.6, 0.2), (3.0, 0.9, 0.1), (100.0, 0.1, 0.5))]}
+    picker = widgets.learning_rate_sweep(sweep).children[0]
+    assert picker.value == (0.01, 3.0, 100.0)
+    fig = widgets.draw_sweep(sweep, picker.value)
+    assert [line.get_label() for line in fig.axes[1].get_lines()] == ["η = 0.01", "η = 3", "η = 100"]
+
+
+# ----- live training ------------------------------------------------------------------------------
+
+def test_live_curve_updates_per_epoch():
+    live = widgets.LiveCurve(3, "run")
+    live.update(0, History(n_test=10, test_correct=[4]))
+    first = live.image.value
+    live.update(1, History(n_test=10, test_correct=[4, 9]))
+    assert live.progress.value == 2 and live.readout.value == "2 / 3 epochs, test accuracy 90.00%"
+    assert bytes(first).startswith(PNG) and bytes(live.image.value).startswith(PNG) and live.image.value != first
+
+
+def test_train_live_is_sgd_with_a_display(small_mnist):
     training_data, test_data = small_mnist
-    sweep = run_sweep([0.1, 3.0], training_data, test_data, epochs=2, seed=5)
-    for run in sweep["runs"]:
-        direct = Network([784, 30, 10], seed=5, dtype=np.float32).SGD(
-            training_data, 2, 10, run["eta"], test_data=test_data, quiet=True, monitor_cost=True)
-        assert run["accuracy"] == direct.test_accuracy and run["cost"] == direct.training_cost
+    live = widgets.train_live(Network([784, 10, 10], seed=2), training_data, 2, 10, 3.0, test_data=test_data)
+    plain = Network([784, 10, 10], seed=2).SGD(training_data, 2, 10, 3.0, test_data=test_data, quiet=True)
+    assert live.test_correct == plain.test_correct
 
 
-def test_sweep_save_load_and_bad_files(tmp_path, small_mnist):
-    sweep = run_sweep([3.0], *small_mnist, epochs=1)
-    save_sweep(sweep, tmp_path / "s.json")
-    assert load_sweep(tmp_path / "s.json") == sweep
-    (tmp_path / "bad.json").write_text(json.dumps({"runs": []}))
-    with pytest.raises(ValueError, match="not a learning-rate sweep"):
-        load_sweep(tmp_path / "bad.json")
-    (tmp_path / "bad.json").write_text("{")
-    with pytest.raises(ValueError, match="not a learning-rate sweep"):
-        load_sweep(tmp_path / "bad.json")
+# ----- MNIST learning-rate explorer: the logic ------------------------------------------------------
 
-
-def test_shipped_sweep_shows_the_three_regions():
-    etas, accuracy = final_accuracies(load_sweep(SHIPPED_SWEEP))
-    assert accuracy[etas == 0.001][0] < 0.2 and accuracy[etas == 100][0] < 0.2
-    assert accuracy[etas == 3.0][0] > 0.9
-    ax = plots.plot_sweep(load_sweep(SHIPPED_SWEEP))
-    assert {t.get_text() for t in ax.texts} == {"too small", "good", "too large"}
-
-
-def test_explorer_caches_runs(small_mnist):
-    explorer = widgets.LearningRateExplorer(*small_mnist, epochs=2)
+def test_explorer_trains_like_sgd_and_caches_runs(small_mnist):
+    explorer = widgets.LearningRateExplorer(*small_mnist, epochs=2, seed=3)
     first = explorer.train(3.0, 10, 10)
-    assert len(first) == 2
+    direct = Network([784, 10, 10], seed=3, dtype=np.float32).SGD(
+        small_mnist[0], 2, 10, 3.0, test_data=small_mnist[1], quiet=True)
+    assert first == direct.test_accuracy
     calls = []
-    again = explorer.train(3.0, 10, 10, on_epoch=lambda key, epoch: calls.append(epoch))
+    again = explorer.train(3.0, 10, 10, on_epoch=lambda key, accuracy: calls.append(key))
     assert again is first and calls == []  # from the cache, no training
+    assert widgets.LearningRateExplorer.key(0.0017782794100389228, 30, 10) == (0.00178, 30, 10)
 
 
 def test_stop_ends_training_after_the_current_epoch(small_mnist):
     explorer = widgets.LearningRateExplorer(*small_mnist, epochs=5)
-    accuracy = explorer.train(3.0, 10, 10, on_epoch=lambda key, epoch: explorer.stop() if epoch == 1 else None)
+    accuracy = explorer.train(3.0, 10, 10, on_epoch=lambda key, acc: explorer.stop() if len(acc) == 2 else None)
     assert len(accuracy) == 2
-    assert (3.0, 10, 10) not in explorer.runs  # a stopped run is not the result of that setting
+    assert explorer.runs == {}  # a stopped run is not the result of that setting
     assert len(explorer.train(3.0, 10, 10)) == 5  # training it again runs to the end
 
 
@@ -81,12 +108,59 @@ def test_explorer_figure_fades_earlier_runs(small_mnist):
     explorer.train(3.0, 10, 10)
     explorer.train(0.1, 10, 10)
     lines = explorer.figure(current=(0.1, 10, 10)).axes[0].get_lines()
-    assert [line.get_alpha() for line in lines] == [0.35, None]
-    assert widgets.figure_png(explorer.figure()).startswith(b"\x89PNG")
+    assert [(line.get_label(), line.get_alpha()) for line in lines] == [
+        ("η = 3, 10 hidden, mini-batch 10", 0.35), ("η = 0.1, 10 hidden, mini-batch 10", None)]
 
 
-def test_train_live_is_sgd_with_a_display(small_mnist):
-    training_data, test_data = small_mnist
-    live = widgets.train_live(Network([784, 10, 10], seed=2), training_data, 2, 10, 3.0, test_data=test_data)
-    plain = Network([784, 10, 10], seed=2).SGD(training_data, 2, 10, 3.0, test_data=test_data, quiet=True)
-    assert live.test_correct == plain.test_correct
+# ----- MNIST learning-rate explorer: the widget, with its training thread --------------------------
+
+def wait_for(condition, timeout=30):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+def test_train_button_trains_in_a_thread_and_a_tried_setting_shows_at_once(small_mnist):
+    explorer = widgets.LearningRateExplorer(*small_mnist, epochs=2)
+    explorer.widget()
+    ui = explorer.ui
+    ui.hidden.value = 10
+    empty_plot = ui.image.value
+    ui.train.click()
+    explorer.thread.join(timeout=60)
+    assert (3.0, 10, 10) in explorer.runs
+    assert ui.progress.value == 2 and ui.status.value.endswith("after epoch 2")
+    assert ui.image.value != empty_plot and (ui.train.disabled, ui.stop.disabled) == (False, True)
+    trained_plot = ui.image.value
+
+    ui.eta.value = 0.1  # an untried setting: nothing trains until Train is pressed
+    assert ui.status.value == "η = 0.1, 10 hidden, mini-batch 10: not tried yet, press Train"
+    assert explorer.thread.is_alive() is False and ui.progress.value == 0
+    ui.eta.value = 3.0  # back to the tried one: shown at once, from the cache
+    assert ui.status.value.endswith("(tried before)") and ui.image.value == trained_plot
+    ui.train.click()  # pressing Train on it does not train again
+    assert ui.status.value.endswith("(tried before)") and not explorer.thread.is_alive()
+
+
+def test_stop_button_ends_a_training_running_in_the_background(small_mnist):
+    explorer = widgets.LearningRateExplorer(*small_mnist, epochs=1000)  # about 10 s if nothing stopped it
+    explorer.widget()
+    ui = explorer.ui
+    ui.hidden.value = 10
+    ui.train.click()
+    assert explorer.thread.is_alive() and ui.train.disabled and not ui.stop.disabled
+    wait_for(lambda: ui.progress.value >= 1)  # the plot and the progress bar update while it trains
+    ui.stop.click()
+    explorer.thread.join(timeout=10)
+    assert not explorer.thread.is_alive()
+    assert 1 <= ui.progress.value < 1000 and ui.status.value.endswith("(stopped)")
+    assert explorer.runs == {} and (ui.train.disabled, ui.stop.disabled) == (False, True)
+
+
+def test_a_failing_training_is_reported_in_the_status_line(small_mnist):
+    explorer = widgets.LearningRateExplorer(small_mnist[0][:50], [(np.zeros((5, 1)), 0)], epochs=1)  # wrong size
+    explorer.widget()
+    explorer.ui.train.click()
+    explorer.thread.join(timeout=30)
+    assert "training failed:" in explorer.ui.status.value and not explorer.ui.train.disabled

@@ -26,6 +26,10 @@ class Valley:
     b: float
     name: str = "valley"
 
+    def __post_init__(self):
+        if not (self.a > 0 and self.b > 0):
+            raise ValueError(f"a valley needs positive curvatures a and b, got a={self.a!r}, b={self.b!r}")
+
     def cost(self, v):
         """C(v) for a point v = (v1, v2), or for arrays of points with coordinates along the last axis."""
         v = np.asarray(v, dtype=np.float64)
@@ -51,10 +55,13 @@ def gradient_descent(surface, start, eta, steps):
 
     A diverging path is cut short with infinities rather than overflowing.
     """
-    if not eta > 0:
-        raise ValueError(f"the learning rate eta must be positive, got {eta!r}")
+    if not 0 < eta < np.inf:
+        raise ValueError(f"the learning rate eta must be a positive number, got {eta!r}")
     if steps < 0 or int(steps) != steps:
         raise ValueError(f"steps must be a whole number >= 0, got {steps!r}")
+    start = np.asarray(start, dtype=np.float64)
+    if start.shape != (2,) or not np.all(np.isfinite(start)):
+        raise ValueError(f"start must be a point (v1, v2) of two finite numbers, got {start.tolist()!r}")
     path = np.empty((int(steps) + 1, 2))
     path[0] = start
     for t in range(int(steps)):
@@ -63,18 +70,26 @@ def gradient_descent(surface, start, eta, steps):
     return path
 
 
-def regime(surface, eta):
-    """Which of the four behaviours η gives on ``surface``, from the factor |1 - η L| (see the module doc).
+def regime_edges(surface):
+    """The three learning rates where the behaviour on ``surface`` changes, smallest first.
 
-    "too small" when the slowest direction still keeps more than 99% of its distance at each step
-    (it crawls: hundreds of steps), "converges", "oscillates" (overshoots, but converges), "diverges".
+    Along an axis of curvature c each step multiplies the distance to the
+    bottom by (1 - η c).  So the path
+    * crawls ("too small") while the flattest axis keeps more than 99% of its distance per step: η < 0.01 / c_min;
+    * overshoots the bottom ("oscillates") once the steepest axis' factor is negative: η > 1/L;
+    * "diverges" once that factor is below -1: η > 2/L.
+    Between the first two edges it "converges" without overshooting.
     """
-    curvatures = (surface.a, surface.b)
-    factors = [abs(1 - eta * c) for c in curvatures]
-    if max(factors) > 1:
+    return 0.01 / min(surface.a, surface.b), 1 / surface.largest_curvature, 2 / surface.largest_curvature
+
+
+def regime(surface, eta):
+    """Which of the four behaviours η gives on ``surface``: "too small", "converges", "oscillates" or "diverges"."""
+    too_small, overshoots, diverges = regime_edges(surface)
+    if eta > diverges:
         return "diverges"
-    if any(1 - eta * c < 0 for c in curvatures):
+    if eta > overshoots:
         return "oscillates"
-    if max(factors) > 0.99:
+    if eta < too_small:
         return "too small"
     return "converges"

@@ -26,6 +26,9 @@ def atomic_write(path):
     try:
         with os.fdopen(fd, "wb") as f:
             yield f
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes the file private; give it the usual permissions
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)

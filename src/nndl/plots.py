@@ -5,6 +5,7 @@ and returns the axes, so a notebook can combine and restyle them.
 """
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from .network import History
 
@@ -25,7 +26,7 @@ def plot_descent(surface, path, ax=None, extent=None):
     ax.plot(*finite[0], "s", color="black", markersize=6, label="start")
     ax.plot(0, 0, "*", color="gold", markeredgecolor="black", markersize=12, label="minimum")
     ax.set(xlim=extent, ylim=extent, xlabel="$v_1$", ylabel="$v_2$", aspect="equal", title=surface.name)
-    ax.legend(loc="upper right", fontsize="small")
+    ax.legend(loc="lower right", fontsize="small", framealpha=0.9)
     return ax
 
 
@@ -37,6 +38,7 @@ def plot_cost_per_step(surface, path, ax=None):
     shown = np.isfinite(costs) & (costs < 1e12)
     ax.semilogy(np.arange(len(costs))[shown], np.maximum(costs[shown], 1e-300), "o-", markersize=3)
     ax.set(xlabel="step", ylabel="cost C(v)", title="cost per step")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     return ax
 
 
@@ -53,6 +55,7 @@ def plot_accuracy(runs, ax=None, faded=()):
         style = dict(alpha=0.35, linewidth=1) if label in faded else dict(linewidth=2)
         ax.plot(epochs, 100 * np.asarray(accuracy), "o-", markersize=3, label=str(label), **style)
     ax.set(xlabel="epoch", ylabel="test accuracy (%)", ylim=(0, 100))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(alpha=0.3)
     if runs:
         ax.legend(fontsize="small")
@@ -81,25 +84,29 @@ def plot_sigmoid_neuron(w=1.0, b=0.0, ax=None):
 def plot_sweep(sweep, ax=None, chance=0.1):
     """Final test accuracy against η on a log axis, the regions too small / good / too large shaded.
 
-    "Good" is where the accuracy is within 5 points of the best; left of it η is too small, right of it too large.
+    "Good" is where the accuracy is within 5 points of the best; left of it η is too small, right of it too
+    large.  A region's edge lies halfway (on the log axis) between the η's tried on either side of it.
     """
     from .sweep import final_accuracies
 
     etas, accuracy = final_accuracies(sweep)
+    order = np.argsort(etas)
+    etas, accuracy = etas[order], accuracy[order]
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4))
     good = np.flatnonzero(accuracy >= accuracy.max() - 0.05)
-    lo, hi = etas[good[0]], etas[good[-1]]
-    ax.axvspan(etas.min() / 2, lo, color="tab:blue", alpha=0.08)
-    ax.axvspan(lo, hi, color="tab:green", alpha=0.12)
-    ax.axvspan(hi, etas.max() * 2, color="tab:red", alpha=0.08)
-    for x, text in ((np.sqrt(etas.min() / 2 * lo), "too small"), (np.sqrt(lo * hi), "good"),
-                    (np.sqrt(hi * etas.max() * 2), "too large")):
-        ax.text(x, 97, text, ha="center", va="top", fontsize=10)
+    edges = np.concatenate([[etas[0] / 2], np.sqrt(etas[1:] * etas[:-1]), [etas[-1] * 2]])
+    lo, hi = edges[good[0]], edges[good[-1] + 1]
+    for start, end, colour, alpha, text in ((edges[0], lo, "tab:blue", 0.08, "too small"),
+                                            (lo, hi, "tab:green", 0.15, "good"),
+                                            (hi, edges[-1], "tab:red", 0.08, "too large")):
+        if end > start:
+            ax.axvspan(start, end, color=colour, alpha=alpha, linewidth=0)
+            ax.text(np.sqrt(start * end), 97, text, ha="center", va="top", fontsize=10)
     ax.semilogx(etas, 100 * accuracy, "o-", linewidth=2, color="black")
-    ax.axhline(100 * chance, color="gray", linestyle=":", label="chance")
+    ax.axhline(100 * chance, color="gray", linestyle=":", label=f"chance ({chance:.0%})")
     s = sweep["settings"]
-    ax.set(xlabel="learning rate η", ylabel="test accuracy (%)", ylim=(0, 100), xlim=(etas.min() / 2, etas.max() * 2),
+    ax.set(xlabel="learning rate η", ylabel="test accuracy (%)", ylim=(0, 100), xlim=(edges[0], edges[-1]),
            title=f"after {s['epochs']} epochs, {s['training_examples']:,} training images, sizes {s['sizes']}")
     ax.legend(loc="center left", fontsize="small")
     return ax
@@ -113,5 +120,7 @@ def plot_cost_curves(sweep, etas=None, ax=None):
         if etas is None or run["eta"] in etas:
             ax.plot(np.arange(1, len(run["cost"]) + 1), run["cost"], "o-", label=f"η = {run['eta']:g}")
     ax.set(xlabel="epoch", ylabel="training cost C (eq. 6)", title="training cost per epoch")
-    ax.legend(fontsize="small")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    if ax.get_lines():
+        ax.legend(fontsize="small")
     return ax

@@ -6,6 +6,8 @@ notebook runs a small sweep live; the command line runs the full one on all
 50,000 training images and saves it as JSON for the notebook to load.
 """
 import json
+import math
+from numbers import Real
 
 import numpy as np
 
@@ -29,6 +31,9 @@ def run_sweep(etas, training_data, test_data, epochs=3, hidden=30, mini_batch_si
     """
     if not etas:
         raise ValueError("give at least one learning rate to sweep")
+    bad = [eta for eta in etas if isinstance(eta, bool) or not isinstance(eta, Real) or not 0 < eta < math.inf]
+    if bad:
+        raise ValueError(f"the learning rate eta must be a positive number, got {', '.join(map(repr, bad))}")
     if not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"a sweep needs epochs >= 1, got {epochs!r}")
     n_in, n_out = training_data[0][0].shape[0], training_data[0][1].shape[0]

@@ -1,39 +1,70 @@
-"""Interactive tools for the notebooks, built on ipywidgets with inline matplotlib figures.
+"""Interactive tools for the notebooks, built on ipywidgets with matplotlib figures (no ipympl needed).
 
-* ``gradient_descent_explorer()`` (notebooks 03 and 06): η, start and steps
-  sliders over a cost valley; the path and the cost per step redraw.
-* ``learning_rate_explorer(training_data, test_data)`` (notebook 06): train
-  on MNIST at the η, hidden layer and mini-batch size you pick, with a live
-  accuracy plot, earlier runs kept faded, a Stop button, and a cache of runs.
-* ``train_live(net, ...)`` (notebooks 05 and 06): ``Network.SGD`` with a
-  progress bar and an accuracy curve redrawn after every epoch.
+* ``gradient_descent_explorer()`` (notebooks 03 and 06): sliders for η, the
+  start and the number of steps over a cost valley; the path and the cost per
+  step redraw.
+* ``learning_rate_sweep(sweep)`` (notebook 06): accuracy against η on a log
+  axis, and the training cost per epoch of the η's you tick.
+* ``learning_rate_explorer(training_data, test_data)`` (notebook 06): train on
+  MNIST at the η, hidden layer and mini-batch size you pick, with a live
+  accuracy plot, earlier runs kept faded, a Stop button and a cache of runs.
+* ``train_live(net, ...)`` (notebooks 05 and 06): ``Network.SGD`` with an
+  epoch progress bar and the accuracy curve redrawn after every epoch.
 
-The drawing functions (``draw_descent``, ``draw_runs``) are plain functions
-returning figures, so they are tested without a browser; ipywidgets is
+Every picture comes from a plain function or method that returns a figure
+(``draw_descent``, ``draw_sweep``, ``LearningRateExplorer.figure``), so the
+tests check them without a browser.  The figures are ``matplotlib.figure.Figure``
+objects made without pyplot: pyplot keeps global state and is not safe to use
+from the background thread in which the explorer trains.  ipywidgets is
 imported only when a widget is built.
 """
-import matplotlib.pyplot as plt
+import io
+import threading
+from types import SimpleNamespace
+
 import numpy as np
+from matplotlib.figure import Figure
 
 from . import descent, plots
+from .network import Network
 
 SURFACES = {s.name: s for s in (descent.VALLEY, descent.ELONGATED_VALLEY)}
 
 
+def _natural_size_layout():
+    """An Image's layout that keeps the picture at its own size (a VBox would stretch it to the full width)."""
+    import ipywidgets as widgets
+
+    return widgets.Layout(align_self="flex-start")
+
+
+def figure_png(fig, dpi=80):
+    """A figure as PNG bytes, for an ``ipywidgets.Image`` (which, unlike an Output widget, any thread may update)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+# ----- gradient descent on a valley (notebooks 03 and 06) ---------------------------------------
+
 def draw_descent(surface_name="elongated valley", eta=0.1, v1=1.2, v2=1.0, steps=20):
-    """The figure the explorer shows: the path on the contour plot, the cost per step beside it.
+    """The explorer's picture: the path on the contour plot, the cost per step beside it.
 
     Returns ``(figure, path, regime)`` where ``regime`` names what η does on this surface
     ("too small", "converges", "oscillates", "diverges").
     """
+    if surface_name not in SURFACES:
+        raise ValueError(f"surface_name must be one of {list(SURFACES)}, got {surface_name!r}")
     surface = SURFACES[surface_name]
     path = descent.gradient_descent(surface, (v1, v2), eta, steps)
     regime = descent.regime(surface, eta)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4.2))
+    fig = Figure(figsize=(10, 4.2))
+    left, right = fig.subplots(1, 2)
     plots.plot_descent(surface, path, left)
     plots.plot_cost_per_step(surface, path, right)
-    critical = 2 / surface.largest_curvature
-    fig.suptitle(f"η = {eta:.4g}: {regime}   (on this surface η < {critical:.3g} converges, η > {critical:.3g} diverges)")
+    edges = descent.regime_edges(surface)
+    fig.suptitle(f"η = {eta:.4g}: {regime}\non this surface: too small < {edges[0]:.3g} < converges < {edges[1]:.3g} "
+                 f"< oscillates < {edges[2]:.3g} < diverges", fontsize=11)
     fig.tight_layout()
     return fig, path, regime
 
@@ -41,10 +72,10 @@ def draw_descent(surface_name="elongated valley", eta=0.1, v1=1.2, v2=1.0, steps
 def gradient_descent_explorer(surface_name="elongated valley"):
     """Sliders for η (logarithmic), the start point and the number of steps, redrawing ``draw_descent``."""
     import ipywidgets as widgets
+    from IPython.display import display
 
     def show(surface_name, eta, v1, v2, steps):
-        fig, _, _ = draw_descent(surface_name, eta, v1, v2, steps)
-        plt.show(fig)
+        display(draw_descent(surface_name, eta, v1, v2, steps)[0])
 
     return widgets.interactive(
         show,
@@ -57,153 +88,237 @@ def gradient_descent_explorer(surface_name="elongated valley"):
     )
 
 
-def figure_png(fig):
-    """A figure as PNG bytes, for an ``ipywidgets.Image`` that can be updated from any thread; closes the figure."""
-    import io
+# ----- the learning-rate sweep (notebook 06) ----------------------------------------------------
 
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=80, bbox_inches="tight")
-    plt.close(fig)
-    return buffer.getvalue()
+def draw_sweep(sweep, chosen=None):
+    """The sweep's accuracy against η, beside the training cost per epoch of the ``chosen`` η's."""
+    fig = Figure(figsize=(13, 4))
+    left, right = fig.subplots(1, 2)
+    plots.plot_sweep(sweep, left)
+    plots.plot_cost_curves(sweep, chosen if chosen is not None else [], right)
+    fig.tight_layout()
+    return fig
 
 
-def train_live(net, training_data, epochs, mini_batch_size, eta, test_data=None, label=None):
-    """``net.SGD`` with a progress bar per epoch and the accuracy curve redrawn after every epoch; returns the History.
+def learning_rate_sweep(sweep):
+    """``draw_sweep`` with a list for picking the η's whose cost curves are shown (a sweep from ``nndl.sweep``).
 
-    Outside a notebook (no display) it trains and prints the book's transcript as usual.
+    The list starts with the smallest, the best and the largest η ticked: one crawls, one learns, one is stuck.
     """
     import ipywidgets as widgets
     from IPython.display import display
 
-    label = label or f"{net.sizes}, η = {eta:g}"
-    image = widgets.Image(format="png")
-    display(image)
-
-    def redraw(epoch, history):
-        if history.test_correct:
-            fig, ax = plt.subplots(figsize=(6, 3.5))
-            plots.plot_accuracy({label: history}, ax)
-            image.value = figure_png(fig)
-
-    return net.SGD(training_data, epochs, mini_batch_size, eta, test_data=test_data, progress=True,
-                   callback=redraw)
-
-
-def sweep_explorer(sweep):
-    """The sweep's accuracy against η, and, on demand, the training-cost curve of the η's you tick."""
-    import ipywidgets as widgets
-
-    def show(chosen):
-        fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4))
-        plots.plot_sweep(sweep, left)
-        plots.plot_cost_curves(sweep, chosen, right)
-        plt.show(fig)
-
     etas = [run["eta"] for run in sweep["runs"]]
-    picker = widgets.SelectMultiple(options=[(f"η = {e:g}", e) for e in etas], value=etas[5:8],
-                                    description="cost of", rows=6)
-    return widgets.interactive(show, chosen=picker)
+    best = max(sweep["runs"], key=lambda run: run["accuracy"][-1])["eta"]
+    picker = widgets.SelectMultiple(options=[(f"η = {e:g}", e) for e in etas], rows=min(len(etas), 11),
+                                    value=sorted({min(etas), best, max(etas)}), description="cost of")
+    return widgets.interactive(lambda chosen: display(draw_sweep(sweep, chosen)), chosen=picker)
 
+
+# ----- live training (notebooks 05 and 06) ------------------------------------------------------
+
+class LiveCurve:
+    """An epoch progress bar, a readout and an accuracy plot that ``update(epoch, history)`` redraws.
+
+    ``update`` has the signature of ``Network.SGD``'s ``callback``, so
+    ``net.SGD(..., callback=LiveCurve(epochs, "my run").update)`` shows the
+    training as it goes; ``widget`` is what to display.
+    """
+
+    def __init__(self, epochs, label):
+        import ipywidgets as widgets
+
+        self.label = label
+        self.progress = widgets.IntProgress(value=0, min=0, max=epochs, description="epochs")
+        self.readout = widgets.Label(f"0 / {epochs} epochs")
+        self.image = widgets.Image(format="png", value=self.figure_png({}), layout=_natural_size_layout())
+        self.widget = widgets.VBox([widgets.HBox([self.progress, self.readout]), self.image])
+
+    def figure_png(self, runs):
+        fig = Figure(figsize=(6, 3.5))
+        ax = plots.plot_accuracy(runs, fig.subplots())
+        ax.set_xlim(0.5, self.progress.max + 0.5)
+        return figure_png(fig)
+
+    def update(self, epoch, history):
+        self.progress.value = epoch + 1
+        self.readout.value = f"{epoch + 1} / {self.progress.max} epochs"
+        if history.test_correct:
+            self.readout.value += f", test accuracy {history.test_accuracy[-1]:.2%}"
+            self.image.value = self.figure_png({self.label: history})
+
+
+def train_live(net, training_data, epochs, mini_batch_size, eta, test_data=None, label=None):
+    """``net.SGD(...)`` showing an epoch progress bar and, with ``test_data``, the accuracy curve after every epoch.
+
+    Returns the ``History``, like ``SGD``; the book's ``Epoch j: ... / 10000``
+    lines are printed below the plot.  The cell runs until training ends (the
+    kernel's interrupt button stops it early).
+    """
+    from IPython.display import display
+
+    live = LiveCurve(epochs, label or f"{net.sizes}, η = {eta:g}")
+    display(live.widget)
+    return net.SGD(training_data, epochs, mini_batch_size, eta, test_data=test_data, callback=live.update)
+
+
+# ----- the MNIST learning-rate explorer (notebook 06) -------------------------------------------
 
 class LearningRateExplorer:
     """Train on MNIST at a chosen η, hidden layer size and mini-batch size, and compare runs.
 
     The logic, without widgets: ``train(eta, hidden, mini_batch_size)``
-    returns a run's accuracy per epoch, from the cache when that setting was
-    tried before; ``stop()`` ends a running training after its current epoch;
-    ``figure(current)`` draws every run, the current one bold, the others faded.
-    ``widget()`` wraps it in sliders, buttons and a live plot, training in a
-    background thread so that the Stop button works while it trains.
+    returns a run's test accuracy per epoch, from the cache when that setting
+    was tried before; ``stop()`` ends a running training after its current
+    epoch; ``figure(current)`` draws every run, the current one bold and the
+    others faded.
+
+    ``widget()`` wraps it in controls and a live plot.  A notebook cell that
+    trained directly would block the kernel, and the Stop button's click would
+    wait until training ended; so the Train button starts the training in a
+    background thread (``self.thread``), the kernel stays free to receive the
+    click, and SGD's callback returns False once Stop is pressed.
     """
 
     def __init__(self, training_data, test_data, epochs=5, seed=0):
         self.training_data, self.test_data = training_data, test_data
         self.epochs, self.seed = epochs, seed
-        self.runs = {}  # (eta, hidden, mini_batch_size) -> accuracy per epoch
-        self._stop_requested = False
+        self.runs = {}  # (eta, hidden, mini_batch_size) -> test accuracy per epoch
+        self.thread = None
+        self.ui = None
+        self._lock = threading.Lock()  # the training thread writes self.runs while the kernel's thread draws it
+        self._stop = threading.Event()
+
+    @staticmethod
+    def key(eta, hidden, mini_batch_size):
+        """A setting as a cache key; η is rounded to the 3 significant digits the slider shows."""
+        return float(f"{eta:.3g}"), int(hidden), int(mini_batch_size)
 
     @staticmethod
     def label(key):
         eta, hidden, mini_batch_size = key
-        return f"η = {eta:.3g}, {hidden} hidden, mini-batch {mini_batch_size}"
+        return f"η = {eta:g}, {hidden} hidden, mini-batch {mini_batch_size}"
 
     def train(self, eta, hidden, mini_batch_size, on_epoch=None):
-        """The accuracy per epoch for this setting: cached, or trained now (stoppable with ``stop()``)."""
-        key = (float(eta), int(hidden), int(mini_batch_size))
-        if key in self.runs:
-            return self.runs[key]
-        self._stop_requested = False
-        accuracy = self.runs[key] = []
+        """The accuracy per epoch at this setting: from the cache, or trained now (``stop()`` ends it early).
+
+        ``on_epoch(key, accuracy)`` is called after every epoch.  A stopped run
+        is returned but not cached: training that setting again runs it in full.
+        """
+        key = self.key(eta, hidden, mini_batch_size)
+        with self._lock:
+            if key in self.runs:
+                return self.runs[key]
+            self.runs[key] = accuracy = []
 
         def after_epoch(epoch, history):
-            accuracy[:] = history.test_accuracy
+            with self._lock:
+                accuracy[:] = history.test_accuracy
             if on_epoch is not None:
-                on_epoch(key, epoch)
-            return not self._stop_requested
+                on_epoch(key, list(accuracy))
+            return not self._stop.is_set()  # False ends SGD
 
-        from .network import Network
-        Network([784, key[1], 10], seed=self.seed, dtype=np.float32).SGD(
-            self.training_data, self.epochs, key[2], key[0], test_data=self.test_data, quiet=True,
-            callback=after_epoch)
-        if len(accuracy) < self.epochs:
-            del self.runs[key]  # a stopped run is shown, but not kept as the result of this setting
+        n_in, n_out = len(self.training_data[0][0]), len(self.training_data[0][1])  # 784 pixels, 10 digits
+        try:
+            Network([n_in, key[1], n_out], seed=self.seed, dtype=np.float32).SGD(
+                self.training_data, self.epochs, key[2], key[0], test_data=self.test_data, quiet=True,
+                callback=after_epoch)
+        finally:
+            self._stop.clear()
+            if len(accuracy) < self.epochs:
+                with self._lock:
+                    del self.runs[key]
         return accuracy
 
     def stop(self):
-        self._stop_requested = True
+        """Ask the running training (or, if none is running, the next one) to end after its current epoch."""
+        self._stop.set()
 
     def figure(self, current=None, current_accuracy=None):
-        runs = {self.label(k): v for k, v in self.runs.items() if k != current}
-        if current is not None:
-            runs[self.label(current)] = current_accuracy if current_accuracy is not None else self.runs.get(current, [])
-        fig, ax = plt.subplots(figsize=(7, 4))
-        plots.plot_accuracy(runs, ax, faded=[label for label in runs if current is None or label != self.label(current)])
+        """Every cached run, faded, and ``current`` (a key) bold, with ``current_accuracy`` if it is not cached."""
+        with self._lock:
+            runs = {self.label(k): list(v) for k, v in self.runs.items() if k != current}
+            if current is not None:
+                runs[self.label(current)] = list(current_accuracy if current_accuracy is not None
+                                                 else self.runs.get(current, []))
+        fig = Figure(figsize=(7, 4))
+        ax = fig.subplots()
+        faded = [label for label in runs if current is None or label != self.label(current)]
+        plots.plot_accuracy(runs, ax, faded=faded)
         ax.set_xlim(0.5, self.epochs + 0.5)
+        ax.set_title(f"test accuracy, {len(self.training_data):,} training images, {self.epochs} epochs")
         return fig
 
     def widget(self):
-        import threading
-
+        """The controls, the Train and Stop buttons, a progress bar, a status line and the plot."""
         import ipywidgets as widgets
 
-        eta = widgets.FloatLogSlider(value=3.0, base=10, min=-3, max=2, step=0.25, description="η",
-                                     readout_format=".3g")
-        hidden = widgets.Dropdown(options=[10, 30, 100], value=30, description="hidden")
-        batch = widgets.Dropdown(options=[1, 10, 20, 100], value=10, description="mini-batch")
-        train_button = widgets.Button(description="Train", button_style="primary", icon="play")
-        stop_button = widgets.Button(description="Stop", button_style="danger", icon="stop", disabled=True)
-        progress = widgets.IntProgress(min=0, max=self.epochs, description="epochs")
-        status = widgets.Label()
-        image = widgets.Image(format="png", value=figure_png(self.figure()))
+        ui = self.ui = SimpleNamespace(
+            eta=widgets.FloatLogSlider(value=3.0, base=10, min=-3, max=2, step=0.25, description="η",
+                                       readout_format=".3g", continuous_update=False),
+            hidden=widgets.Dropdown(options=[10, 30, 100], value=30, description="hidden"),
+            batch=widgets.Dropdown(options=[1, 10, 20, 100], value=10, description="mini-batch"),
+            train=widgets.Button(description="Train", button_style="primary", icon="play"),
+            stop=widgets.Button(description="Stop", button_style="danger", icon="stop", disabled=True),
+            progress=widgets.IntProgress(min=0, max=self.epochs, description="epochs"),
+            status=widgets.Label("Pick a setting and press Train."),
+            image=widgets.Image(format="png", value=figure_png(self.figure()), layout=_natural_size_layout()))
 
-        def show(key, accuracy):
-            image.value = figure_png(self.figure(key, accuracy))
-            progress.value = len(accuracy)
-            if accuracy:
-                status.value = f"{self.label(key)}: {accuracy[-1]:.2%} after epoch {len(accuracy)}"
+        def setting():
+            return self.key(ui.eta.value, ui.hidden.value, ui.batch.value)
+
+        def show(key, accuracy, note=""):
+            ui.image.value = figure_png(self.figure(key, accuracy))
+            ui.progress.value = len(accuracy)
+            ui.status.value = (f"{self.label(key)}: {accuracy[-1]:.2%} after epoch {len(accuracy)}{note}"
+                               if accuracy else f"{self.label(key)}{note}")
+
+        def on_setting_changed(_):
+            if self.thread is not None and self.thread.is_alive():
+                return  # the running training owns the plot until it ends
+            key = setting()
+            with self._lock:
+                cached = self.runs.get(key)
+            if cached is not None:
+                show(key, cached, " (tried before)")
+            else:
+                ui.image.value = figure_png(self.figure())
+                ui.progress.value = 0
+                ui.status.value = f"{self.label(key)}: not tried yet, press Train"
 
         def run_training(key):
-            accuracy = self.train(*key, on_epoch=lambda k, epoch: show(k, self.runs.get(k, [])))
-            show(key, accuracy)
-            if len(accuracy) < self.epochs:
-                status.value += " (stopped)"
-            train_button.disabled, stop_button.disabled = False, True
+            try:
+                accuracy = self.train(*key, on_epoch=show)
+                show(key, accuracy, "" if len(accuracy) == self.epochs else " (stopped)")
+            except Exception as error:  # shown in the status line: a thread has nowhere else to report
+                ui.status.value = f"{self.label(key)}: training failed: {error}"
+            finally:
+                ui.train.disabled, ui.stop.disabled = False, True
 
         def on_train(_):
-            key = (float(eta.value), hidden.value, batch.value)
-            if key in self.runs:
-                show(key, self.runs[key])
-                status.value += " (from earlier)"
+            if self.thread is not None and self.thread.is_alive():
                 return
-            train_button.disabled, stop_button.disabled = True, False
-            progress.value = 0
-            status.value = f"training {self.label(key)} ..."
-            threading.Thread(target=run_training, args=(key,), daemon=True).start()
+            key = setting()
+            with self._lock:
+                cached = self.runs.get(key)
+            if cached is not None:
+                show(key, cached, " (tried before)")
+                return
+            ui.train.disabled, ui.stop.disabled = True, False
+            ui.progress.value = 0
+            ui.status.value = f"{self.label(key)}: training ..."
+            self._stop.clear()  # before the Stop button can be pressed
+            self.thread = threading.Thread(target=run_training, args=(key,), daemon=True)
+            self.thread.start()
 
-        train_button.on_click(on_train)
-        stop_button.on_click(lambda _: self.stop())
-        controls = widgets.HBox([eta, hidden, batch])
-        return widgets.VBox([controls, widgets.HBox([train_button, stop_button, progress]), status, image])
+        ui.status.add_class("nndl-explorer-status")  # names for the browser test to find them by
+        ui.image.add_class("nndl-explorer-plot")
+        for control in (ui.eta, ui.hidden, ui.batch):
+            control.observe(on_setting_changed, names="value")
+        ui.train.on_click(on_train)
+        ui.stop.on_click(lambda _: self.stop())
+        return widgets.VBox([widgets.HBox([ui.eta, ui.hidden, ui.batch]),
+                             widgets.HBox([ui.train, ui.stop, ui.progress]), ui.status, ui.image])
 
 
 def learning_rate_explorer(training_data, test_data, epochs=5, seed=0):
