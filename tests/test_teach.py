@@ -39,7 +39,7 @@ def student_version(released, name):
 def test_points_come_from_the_notebooks():
     assert set(teach.chapters()) == {"ch01", "ch02", "ch03", "ch04", "ch05", "ch06"}
     ch01 = teach.points(teach.chapters()["ch01"])
-    assert ch01 == {"nb01_perceptron_test": 3, "nb01_gates_test": 3, "nb01_half_adder_test": 4}
+    assert ch01 == {"nb01_perceptron_test": 3, "nb01_gates_test": 3, "nb01_full_adder_test": 4}
 
 
 def test_the_documented_points_match_the_notebooks():

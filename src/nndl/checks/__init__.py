@@ -6,8 +6,8 @@ and prints one line: ``✓`` with a short confirmation, or ``✗`` with a hint
 in words a learner understands, never the expected answer itself.  A
 function that still raises ``NotImplementedError`` (an unsolved exercise in
 a released assignment) gets a friendly "not done yet" instead of a
-traceback, so the rest of the notebook keeps running.  Each check returns
-True or False.
+traceback, so the rest of the notebook keeps running.  A check returns
+None, so that a notebook shows the printed line only.
 
 Chapter modules write their checks with the ``check`` decorator and raise
 ``Hint("...")`` where the learner's answer goes wrong.

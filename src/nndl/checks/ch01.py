@@ -1,63 +1,136 @@
-"""Checks for notebook 01, Perceptrons."""
+"""Checks for notebook 01, Perceptrons: ``check_perceptron``, ``check_logic_gates``, ``check_full_adder``.
+
+Each check tries the learner's answer on many cases, edge cases included,
+and on the first wrong one raises a ``Hint`` that says which input went
+wrong and what to think about, never the answer itself.  The reference
+answers are computed here with the package's ``step`` (eq. 2), an
+independent oracle for the learner's code.
+"""
 import itertools
 
 import numpy as np
 
 from . import Hint, check
-
-BITS = list(itertools.product([0, 1], repeat=2))
-
-
-def _output(perceptron, x, w, b):
-    out = perceptron(np.array(x, dtype=float), np.array(w, dtype=float), float(b))
-    if out not in (0, 1):
-        raise Hint(f"a perceptron outputs 0 or 1, but yours returned {out!r} for x={x}, w={w}, b={b}.")
-    return int(out)
+from ..functions import step
 
 
-@check("Your perceptron fires exactly when w·x + b > 0 (eq. 2).")
+def _as_bit(value, what):
+    """``value`` as the int 0 or 1, or a Hint saying what kind of thing ``what`` returned instead."""
+    if np.ndim(value) != 0:
+        raise Hint(f"{what} returned an array of shape {np.shape(value)}; it should return one number, 0 or 1.")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise Hint(f"{what} returned {value!r} ({type(value).__name__}); it should return the number 0 or 1.") from None
+    if number not in (0.0, 1.0):
+        raise Hint(f"{what} returned {number:g}, but perceptrons only output 0 or 1, nothing in between.")
+    return int(number)
+
+
+# (inputs, weights, bias) for check_perceptron, in the order a learner's bugs show up best.
+# All numbers are exact in binary floating point, so w·x + b = 0 is exactly 0.
+_PERCEPTRON_CASES = [
+    # the book's NAND perceptron (weights -2, -2, bias 3), all four inputs
+    *[(x, (-2, -2), 3) for x in itertools.product([0, 1], repeat=2)],
+    # with every input 0, only the bias decides
+    ((0, 0), (1, 1), 1), ((0, 0), (1, 1), -1),
+    # the festival (weights 6, 2, 2) with threshold 5 and 3, i.e. bias -5 and -3: three inputs
+    ((1, 0, 0), (6, 2, 2), -5), ((0, 1, 1), (6, 2, 2), -5), ((0, 1, 1), (6, 2, 2), -3),
+    # one input, and five inputs
+    ((1,), (-1.5,), 1), ((1,), (0.25,), 0), ((1, 0, 1, 1, 0), (0.5, 9, -0.25, 0.5, 9), -0.5),
+    # w·x + b exactly 0: the book's perceptron outputs 0 there
+    ((1, 1), (-2, -2), 4), ((1, 1), (0.75, 0.25), -1), ((0, 0, 0), (1, 2, 3), 0),
+]
+
+
+@check("Your perceptron outputs 1 exactly when w·x + b > 0 (eq. 2), for any number of inputs.")
 def check_perceptron(perceptron):
-    if _output(perceptron, [1, 0], [1, 1], 0.5) != 1 or _output(perceptron, [0, 0], [1, 1], -0.5) != 0:
-        raise Hint("with w·x + b clearly above 0 the output must be 1, clearly below 0 it must be 0.")
-    if _output(perceptron, [1, 1], [-2, -2], 4) != 0:
-        raise Hint("when w·x + b is exactly 0 the book's perceptron outputs 0: use '> 0', not '>= 0'.")
-    if _output(perceptron, [1, 0, 1], [6, 2, 2], -5) != 1 or _output(perceptron, [0, 1, 1], [6, 2, 2], -5) != 0:
-        raise Hint("your perceptron gets the festival example wrong: it must work for any number of inputs.")
-    if _output(perceptron, [1, 1], [-2, -2], 3) != 0 or _output(perceptron, [0, 1], [-2, -2], 3) != 1:
-        raise Hint("negative weights must count against firing: multiply each input by its weight and add the bias.")
+    """Check ``perceptron(x, w, b)`` against eq. (2) on the cases above, given as NumPy arrays."""
+    for x, w, b in _PERCEPTRON_CASES:
+        z = float(np.dot(w, x) + b)
+        expected = int(step(z))
+        got = _as_bit(perceptron(np.array(x, dtype=float), np.array(w, dtype=float), float(b)),
+                      f"perceptron(x={x}, w={w}, b={b})")
+        if got == expected:
+            continue
+        where = f"For x = {x}, w = {w}, b = {b}, w·x + b = {z:g}"
+        if z == 0:
+            raise Hint(f"For x = {x}, w = {w}, b = {b}, w·x + b is exactly 0, and your perceptron fired. "
+                       f"Eq. (2) fires only when w·x + b > 0: use '> 0', not '>= 0'.")
+        if not any(x):
+            raise Hint(f"{where}: with every input 0 only the bias counts, so the output is 1 exactly when b > 0. "
+                       f"Did you add the bias to w·x? (b = -threshold: w·x + b, not w·x - b.)")
+        raise Hint(f"{where}, so the output should be {'1' if z > 0 else '0'}, but your perceptron gave {got}. "
+                   f"Multiply each input by its weight, add them all up, add the bias, and compare with 0.")
 
 
-def _gate_table(gate, inputs):
-    w, b = gate
-    w = np.atleast_1d(np.asarray(w, dtype=float))
-    return [int(np.dot(w, x) + b > 0) for x in inputs]
+def _gate_outputs(gate, name, n_inputs):
+    """The truth table [(inputs, output)] of the perceptron ``gate = (weights, bias)``."""
+    form = f"{name} = ([w1, w2], b)" if n_inputs == 2 else f"{name} = ([w1], b)"
+    if not (isinstance(gate, (tuple, list)) and len(gate) == 2):
+        raise Hint(f"Give {name} as a pair (weights, bias), like {form} with numbers for w1, ... and b.")
+    try:
+        weights = np.asarray(gate[0], dtype=float).ravel()
+        bias = float(gate[1])
+    except (TypeError, ValueError):
+        raise Hint(f"{name}'s weights must be numbers and its bias one number; got {gate!r}.") from None
+    if weights.size != n_inputs:
+        plural = "s" if n_inputs > 1 else ""
+        raise Hint(f"{name} takes {n_inputs} input{plural}, so it needs {n_inputs} weight{plural}, not {weights.size}: "
+                   f"give it as a pair (weights, bias), like {form}.")
+    if not (np.all(np.isfinite(weights)) and np.isfinite(bias)):
+        raise Hint(f"{name}'s weights and bias must be finite numbers; got {gate!r}.")
+    inputs = list(itertools.product([0, 1], repeat=n_inputs))
+    return [(x, int(step(weights @ np.array(x) + bias))) for x in inputs]  # (eq. 2)
 
 
-@check("AND, OR and NOT all give the right truth table.")
+@check("AND, OR and NOT each give the right truth table (eq. 2, with '> 0').")
 def check_logic_gates(and_gate, or_gate, not_gate):
-    for name, gate, n, rule in (("AND", and_gate, 2, lambda x: int(all(x))),
-                                ("OR", or_gate, 2, lambda x: int(any(x))),
-                                ("NOT", not_gate, 1, lambda x: 1 - x[0])):
-        if not (isinstance(gate, tuple) and len(gate) == 2):
-            raise Hint(f"give {name} as a pair (weights, bias), e.g. ([1, 1], -1).")
-        if np.size(gate[0]) != n:
-            raise Hint(f"{name} takes {n} input{'s' if n > 1 else ''}, so it needs {n} weight{'s' if n > 1 else ''}.")
-        inputs = list(itertools.product([0, 1], repeat=n))
-        got = _gate_table(gate, inputs)
-        wrong = [x for x, g in zip(inputs, got) if g != rule(x)]
-        if wrong:
-            raise Hint(f"your {name} perceptron is wrong for input {wrong[0]}. Write out w·x + b for each "
-                       f"input and pick the bias so that only the right inputs get above 0.")
+    """Check three perceptrons given as ``(weights, bias)`` pairs against the truth tables of AND, OR, NOT."""
+    rules = {"AND": (and_gate, 2, lambda x: int(all(x))),
+             "OR": (or_gate, 2, lambda x: int(any(x))),
+             "NOT": (not_gate, 1, lambda x: 1 - x[0])}
+    tables = {name: _gate_outputs(gate, name, n) for name, (gate, n, _) in rules.items()}
+    for name, (_, _, rule) in rules.items():
+        table = tables[name]
+        wrong = [(x, out) for x, out in table if out != rule(x)]
+        if not wrong:
+            continue
+        outputs = [out for _, out in table]
+        if name == "AND" and outputs == [int(any(x)) for x, _ in table]:
+            raise Hint("Your AND perceptron behaves like OR: it fires when only one input is 1. "
+                       "Raise its threshold (make the bias more negative) so that one input alone is not enough.")
+        if name == "OR" and outputs == [int(all(x)) for x, _ in table]:
+            raise Hint("Your OR perceptron behaves like AND: it needs both inputs. "
+                       "Lower its threshold (make the bias less negative) so that one input is enough.")
+        if len(set(outputs)) == 1:
+            raise Hint(f"Your {name} perceptron outputs {outputs[0]} whatever the input: "
+                       f"compare the size of the bias with the size of the weights.")
+        x, out = wrong[0]
+        raise Hint(f"Your {name} perceptron outputs {out} for the input {x}. Write out w·x + b for every "
+                   f"input and choose the bias so that exactly the right inputs get above 0.")
 
 
-@check("Your half adder adds two bits: sum and carry are right for all four inputs.")
-def check_half_adder(half_adder):
-    for x1, x2 in BITS:
-        result = half_adder(x1, x2)
-        if not (isinstance(result, tuple) and len(result) == 2):
-            raise Hint("return a pair (sum_bit, carry_bit).")
-        total, carry = (int(r) for r in result)
-        if carry != x1 & x2:
-            raise Hint(f"the carry bit is wrong for x1={x1}, x2={x2}: it is 1 only when both bits are 1.")
-        if total != x1 ^ x2:
-            raise Hint(f"the sum bit is wrong for x1={x1}, x2={x2}: it is 1 when exactly one bit is 1 (x1 XOR x2).")
+@check("Your full adder adds three bits: sum and carry are right for all eight inputs.")
+def check_full_adder(full_adder):
+    """Check ``full_adder(x1, x2, carry_in) -> (sum, carry_out)`` on all eight inputs."""
+    results = {}
+    for bits in itertools.product([0, 1], repeat=3):
+        result = full_adder(*bits)
+        if not (isinstance(result, (tuple, list)) and len(result) == 2):
+            raise Hint(f"full_adder{bits} returned {result!r}: return a pair (sum_bit, carry_bit).")
+        results[bits] = tuple(_as_bit(r, f"full_adder{bits}") for r in result)
+    right = {bits: (sum(bits) % 2, int(sum(bits) >= 2)) for bits in results}
+    if results == right:
+        return
+    if results == {bits: (c, s) for bits, (s, c) in right.items()}:
+        raise Hint("You return (carry, sum): the sum bit comes first, then the carry bit.")
+    if all(results[(x1, x2, 0)] == results[(x1, x2, 1)] for x1, x2 in itertools.product([0, 1], repeat=2)):
+        raise Hint("Your full adder gives the same answer whether carry_in is 0 or 1: the carry coming in "
+                   "must be added too. Add x1 and x2 with one half adder, then add carry_in to their sum with another.")
+    bits = next(b for b in results if results[b] != right[b])
+    if results[bits][0] != right[bits][0]:
+        raise Hint(f"The sum bit is wrong for x1, x2, carry_in = {bits}: it is 1 when an odd number of the three "
+                   f"bits is 1.")
+    raise Hint(f"The carry bit is wrong for x1, x2, carry_in = {bits}: it is 1 when at least two of the three bits "
+               f"are 1. (If you used two half adders: the carry out is 1 when either of them carries.)")

@@ -1,44 +1,169 @@
-"""Checks for notebook 02, Sigmoid neurons."""
+"""Checks for notebook 02, Sigmoid neurons: ``check_scaled_neuron``, ``check_bitwise_layer``.
+
+The reference values come from the package's ``sigmoid`` and ``step``; the
+hints say which case went wrong and what to look at, never the answer.
+"""
 import numpy as np
 
 from . import Hint, check
+from ..functions import sigmoid, step
+
+# (inputs, weights, bias) with w·x + b = 0.25, -0.5, -0.125, 0.125: never 0, small enough that c·(w·x + b)
+# stays within ±500 for c up to 1000, so even a learner's 1 / (1 + math.exp(-z)) cannot overflow.
+# The numbers are exact in binary floating point.
+_NEURONS = [((1, 0.5), (0.75, -0.5), -0.25),
+            ((1,), (-1.5,), 1.0),
+            ((1, 0, 1), (0.25, 2, -0.5), 0.125),
+            ((0.5, 0.5, 1, 0), (1, 1, -1.5, 4), 0.625)]
+_ZERO = ((1, 1), (0.75, 0.25), -1.0)  # w·x + b = 0 exactly
+_CS = (1, 2, 10, 100, 1000)
 
 
-@check("As c grows, your scaled sigmoid neuron behaves exactly like a perceptron (and gives ½ where w·x + b = 0).")
+def _close(a, b):
+    return abs(a - b) <= 1e-9 * max(abs(b), 1e-3)
+
+
+def _neuron_output(scaled_neuron, x, w, b, c):
+    call = f"scaled_neuron(x={x}, w={w}, b={b}, c={c:.0f})"
+    with np.errstate(over="ignore", under="ignore"):  # e^(-cz) may overflow to inf: σ is then 0, which is right
+        out = scaled_neuron(np.array(x, dtype=float), np.array(w, dtype=float), b, c)
+    if np.size(out) != 1:
+        raise Hint(f"{call} returned an array of shape {np.shape(out)}: a single neuron has one output, a number.")
+    try:
+        out = float(np.ravel(out)[0])
+    except (TypeError, ValueError):
+        raise Hint(f"{call} returned {out!r}: a neuron's output is a number.") from None
+    if not 0 <= out <= 1:
+        raise Hint(f"{call} returned {out:g}, but a sigmoid neuron's output lies between 0 and 1.")
+    return out
+
+
+@check("Your scaled sigmoid neuron is σ(c·(w·x + b)), and it behaves more and more like a perceptron as c grows.")
 def check_scaled_neuron(scaled_neuron):
-    x, w = np.array([1.0, 0.5]), np.array([0.8, -0.4])
-    for b, perceptron in ((0.3, 1.0), (-1.2, 0.0)):
-        outputs = [float(scaled_neuron(x, w, b, c)) for c in (1, 10, 100, 1000)]
-        if not all(0 <= o <= 1 for o in outputs):
-            raise Hint("a sigmoid neuron's output lies between 0 and 1: apply σ to c·(w·x + b).")
-        if abs(outputs[0] - 1 / (1 + np.exp(-(w @ x + b)))) > 1e-9:
-            raise Hint("with c = 1 the output must be the ordinary sigmoid neuron's σ(w·x + b).")
-        if abs(outputs[-1] - perceptron) > 1e-6 or not abs(outputs[2] - perceptron) <= abs(outputs[1] - perceptron):
-            raise Hint("multiply both the weights and the bias by c: z = c·(w·x + b), then σ(z). "
-                       "As c grows the output should move towards the perceptron's 0 or 1.")
-    if abs(float(scaled_neuron(x, w, -float(w @ x), 1e6)) - 0.5) > 1e-9:
-        raise Hint("when w·x + b = 0, c·(w·x + b) = 0 for every c, so the output stays σ(0) = ½.")
+    """Check ``scaled_neuron(x, w, b, c)``, the sigmoid neuron with weights c·w and bias c·b, and its limit c → ∞."""
+    outputs = {(case, c): _neuron_output(scaled_neuron, *case, c) for case in _NEURONS for c in _CS}
+    for x, w, b in _NEURONS:
+        wx = float(np.dot(w, x))
+        where = f"For x = {x}, w = {w}, b = {b}"
+        out = outputs[(x, w, b), 1]
+        if not _close(out, sigmoid(wx + b)):
+            if _close(out, sigmoid(-(wx + b))):
+                raise Hint(f"{where} and c = 1, your neuron gives σ(-(w·x + b)): the sign is flipped. "
+                           f"σ(z) = 1 / (1 + e^(-z)) grows with z (eq. 3).")
+            if out in (0.0, 1.0):
+                raise Hint(f"{where} and c = 1, your neuron outputs exactly {out:g}, like a perceptron. With c = 1 "
+                           f"it is the ordinary sigmoid neuron of eq. (4); it turns into a perceptron only as c grows.")
+            raise Hint(f"{where} and c = 1, your neuron gives {out:.6g}, which is not the ordinary sigmoid neuron's "
+                       f"output (eq. 4). With c = 1 nothing is scaled.")
+        for c in _CS[1:]:
+            out = outputs[(x, w, b), c]
+            if _close(out, sigmoid(c * (wx + b))):
+                continue
+            if _close(out, sigmoid(c * wx + b)):
+                raise Hint(f"{where} and c = {c}, your neuron scales the weights but not the bias: "
+                           f"multiply both the weights and the bias by c.")
+            if _close(out, sigmoid(wx + c * b)):
+                raise Hint(f"{where} and c = {c}, your neuron scales the bias but not the weights: "
+                           f"multiply both the weights and the bias by c.")
+            if _close(out, sigmoid(wx + b)):
+                raise Hint(f"{where}, your neuron's output does not change with c: multiply both the weights "
+                           f"and the bias by c.")
+            raise Hint(f"{where} and c = {c}, your neuron gives {out:.6g}: that is not a sigmoid neuron with "
+                       f"weights c·w and bias c·b. Multiply both the weights and the bias by c.")
+    for x, w, b in _NEURONS:  # the limit c → ∞: as close to the perceptron as we like, and closer for larger c
+        perceptron = float(step(np.dot(w, x) + b))
+        gaps = [abs(outputs[(x, w, b), c] - perceptron) for c in _CS]
+        if gaps[-1] > 1e-6 or any(later > earlier for earlier, later in zip(gaps, gaps[1:])):
+            raise Hint(f"For x = {x}, w = {w}, b = {b}, your neuron does not approach the perceptron's output "
+                       f"as c grows.")
+    x, w, b = _ZERO
+    for c in (1, 10, 1e6):
+        out = _neuron_output(scaled_neuron, x, w, b, c)
+        if not _close(out, sigmoid(0.0)):
+            raise Hint(f"For x = {x}, w = {w}, b = {b}, where w·x + b = 0 exactly, your neuron gives {out:.6g} "
+                       f"with c = {c:.0f}. Use the same formula there as everywhere else, with no special case.")
 
 
-@check("Your output layer turns the 10 digit outputs into the digit's 4 bits, for every digit, noise and all.")
+# The book's assumption about the old output layer: the right digit's activation is at least 0.99,
+# every other one at most 0.01.
+RIGHT, WRONG = (0.99, 1.0), (0.0, 0.01)
+
+
+def _bits(digit):
+    """The 4 binary digits of ``digit``, most significant first: 6 -> [0, 1, 1, 0]."""
+    return [(digit >> k) & 1 for k in (3, 2, 1, 0)]
+
+
+def _read(weights, biases, activations):
+    """The new layer's 4 outputs for old activations (10, m), read as bits (above ½ is 1): an int array (4, m)."""
+    return (sigmoid(weights @ activations + biases) > 0.5).astype(int)  # (eq. 22)
+
+
+def _worst_case(weights, digit, neuron):
+    """Old activations within the book's bounds that push ``neuron`` hardest towards the wrong bit for ``digit``."""
+    row, push_up = weights[neuron], _bits(digit)[neuron] == 0  # if the bit is 0, the worst case raises z
+    low, high = np.full(10, WRONG[0]), np.full(10, WRONG[1])
+    low[digit], high[digit] = RIGHT
+    return np.where((row > 0) == push_up, high, low).reshape(10, 1)  # z is linear: the worst case is a corner
+
+
+def _describe(bits):
+    return "".join(str(b) for b in bits)
+
+
+@check("Your new output layer turns the 10 digit outputs into the digit's 4 bits, for every digit, noise and all.")
 def check_bitwise_layer(weights, biases):
-    weights, biases = np.asarray(weights, dtype=float), np.asarray(biases, dtype=float)
+    """Check a (4, 10) weight matrix and (4, 1) biases that turn the 10 old outputs into the digit in binary.
+
+    Neuron 0 is the most significant bit; a neuron reads as 1 when its output is above ½.  The old outputs
+    are tried clean (1 and 0), with random noise within the book's bounds, and with the worst such noise.
+    """
+    try:
+        weights, biases = np.asarray(weights, dtype=float), np.asarray(biases, dtype=float)
+    except (TypeError, ValueError):
+        raise Hint("The weights and the biases must be arrays of numbers.") from None
+    if weights.shape == (10, 4):
+        raise Hint("Your weights have shape (10, 4): transpose them. They go from 10 old outputs to 4 new neurons, "
+                   "one row per new neuron, so they are a (4, 10) matrix (like net.weights in the book).")
     if weights.shape != (4, 10):
-        raise Hint(f"the weights go from 10 old outputs to 4 new neurons, so they are a (4, 10) matrix, not {weights.shape}.")
+        raise Hint(f"The weights go from 10 old outputs to 4 new neurons, so they are a (4, 10) matrix, "
+                   f"not {weights.shape}.")
     if biases.shape != (4, 1):
-        raise Hint(f"one bias per new neuron: a (4, 1) column, not {biases.shape}.")
+        raise Hint(f"One bias per new neuron, as a (4, 1) column like the book's biases, not {biases.shape} "
+                   f"(np.reshape(b, (4, 1)) makes one).")
+    if not (np.all(np.isfinite(weights)) and np.all(np.isfinite(biases))):
+        raise Hint("The weights and biases must be finite numbers (no inf or nan).")
+
+    expected = np.array([_bits(d) for d in range(10)]).T  # (4, 10): column d is digit d in binary
+    clean = _read(weights, biases, np.eye(10))            # column d: old output d is 1, the others 0
+    if not np.array_equal(clean, expected):
+        if np.array_equal(clean, expected[::-1]):
+            raise Hint("Your bits come out in reverse order: neuron 0 should give the most significant bit "
+                       "(worth 8) and neuron 3 the least (worth 1), most significant bit first.")
+        if np.array_equal(clean, 1 - expected):
+            raise Hint("Every bit comes out inverted, 1 where it should be 0 and 0 where it should be 1: "
+                       "look at the signs of your weights and biases.")
+        digit = int(np.flatnonzero((clean != expected).any(axis=0))[0])
+        neuron = int(np.flatnonzero(clean[:, digit] != expected[:, digit])[0])
+        raise Hint(f"When the old output says {digit} (its neuron {digit} at 1, the others at 0), your four "
+                   f"neurons read {_describe(clean[:, digit])}, but {digit} is {_describe(expected[:, digit])} "
+                   f"in binary, most significant bit first. Look at row {neuron} of your weights (and bias "
+                   f"{neuron}): which digits should turn neuron {neuron} on?")
+
+    margin_hint = ("it works for clean outputs (exactly 1 and 0), but the book only promises that the right "
+                   "output is at least 0.99 and the nine others at most 0.01, and nine small activations can "
+                   "add up against the big one. Give every neuron a clear margin on the right side of ½.")
     rng = np.random.default_rng(0)
-    for trial in range(20):
-        for digit in range(10):
-            old = rng.uniform(0, 0.01, (10, 1))
-            old[digit] = rng.uniform(0.99, 1.0)
-            if trial == 0:  # the cleanest case first
-                old = np.zeros((10, 1))
-                old[digit] = 1
-            new = 1 / (1 + np.exp(-(weights @ old + biases)))
-            bits = (new[:, 0] > 0.5).astype(int)
-            expected = [(digit >> k) & 1 for k in (3, 2, 1, 0)]
-            if list(bits) != expected:
-                raise Hint(f"for the digit {digit} the 4 outputs read {''.join(map(str, bits))} in binary "
-                           f"(most significant bit first). Neuron k should get a large positive weight from "
-                           f"the digits whose bit k is 1, a large negative one from the others.")
+    for _ in range(50):
+        noisy = rng.uniform(*WRONG, size=(10, 10))
+        np.fill_diagonal(noisy, rng.uniform(*RIGHT, size=10))  # column d: digit d, with noise
+        wrong = np.flatnonzero((_read(weights, biases, noisy) != expected).any(axis=0))
+        if wrong.size:
+            raise Hint(f"For the digit {wrong[0]} with random noise within the book's bounds, your layer reads "
+                       f"{_describe(_read(weights, biases, noisy)[:, wrong[0]])}: {margin_hint}")
+    for digit in range(10):
+        for neuron in range(4):
+            worst = _worst_case(weights, digit, neuron)
+            if _read(weights, biases, worst)[neuron, 0] != expected[neuron, digit]:
+                raise Hint(f"For the digit {digit}, with the worst noise within the book's bounds, neuron "
+                           f"{neuron} reads wrong: {margin_hint}")
