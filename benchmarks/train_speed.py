@@ -1,10 +1,12 @@
 """Speed and memory of training [784, 30, 10] on MNIST at mini-batch size 10, printed as figures.
 
-    python benchmarks/train_speed.py [--epochs-book 1] [--epochs-sgd 4]
+    python benchmarks/train_speed.py [--epochs-book 1] [--epochs-sgd 4] [--repeats 3]
 
 Prints: the MNIST load time; seconds per epoch of ``Network.SGD`` (the
 matrix-based mini-batch form) in float32 and float64 and of the book's
-per-example loop, measured in this same run, with the ratios; the NumPy
+per-example loop, measured in this same run, with the ratios (the three are
+timed in turn ``--repeats`` times and the medians compared, since a shared
+machine's speed drifts by several percent from minute to minute); the NumPy
 operations per mini-batch (counted, not guessed: at mini-batch size 10
 they, not the arithmetic, are the cost); and the time and peak memory of a
 full 30-epoch run in a fresh process.  Targets from the issue: >= 15x the
@@ -15,6 +17,7 @@ import argparse
 import collections
 import json
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -62,15 +65,18 @@ class Counting(np.ndarray):
 
 
 def numpy_operations_per_batch():
+    """Count the NumPy calls of one mini-batch step of SGD (``FoldedNetwork.descend``), batch size 10."""
     from nndl import Network
 
     net = Network([784, 30, 10], seed=0, dtype=np.float32)
-    net.weights = [w.view(Counting) for w in net.weights]
-    net.biases = [b.view(Counting) for b in net.biases]
-    X = np.random.default_rng(0).random((10, 784), dtype=np.float32).view(Counting)
-    Y = np.eye(10, dtype=np.float32).view(Counting)
+    folded = net._fold(10)
+    folded.params = [p.view(Counting) for p in folded.params]
+    folded.inputs = [a.view(Counting) for a in folded.inputs]
+    rng = np.random.default_rng(0)
+    X = rng.random((100, 784), dtype=np.float32)
+    Y = np.eye(10, dtype=np.float32)[rng.integers(0, 10, 100)]
     Counting.calls.clear()
-    net._update_rows(X, Y, 3.0)
+    folded.descend(X, Y, rng.permutation(100)[:10], 3.0)
     return dict(Counting.calls)
 
 
@@ -100,10 +106,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs-book", type=int, default=1)
     parser.add_argument("--epochs-sgd", type=int, default=4)
+    parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--full-run-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.epochs_sgd < 2 or args.epochs_book < 1:
-        parser.error("--epochs-sgd needs at least 2 epochs (it times from the end of the first) and --epochs-book 1")
+    if args.epochs_sgd < 2 or args.epochs_book < 1 or args.repeats < 1:
+        parser.error("--epochs-sgd needs at least 2 epochs (it times from the end of the first), "
+                     "--epochs-book and --repeats at least 1")
     if args.full_run_child:
         print(json.dumps(full_run()))
         return
@@ -114,12 +122,18 @@ def main():
     training_data, _, _ = mnist.load_data()
     print(f"MNIST load time (first load in this process): {time.perf_counter() - start:.2f} s")
 
-    book = seconds_per_epoch_book(training_data, args.epochs_book)
-    print(f"book's per-example loop, float64:    {book:6.2f} s/epoch")
+    times = collections.defaultdict(list)
+    for _ in range(args.repeats):
+        times["book"].append(seconds_per_epoch_book(training_data, args.epochs_book))
+        for dtype in (np.float32, np.float64):
+            times[dtype].append(seconds_per_epoch_sgd(training_data, dtype, args.epochs_sgd))
+    spread = lambda runs: f"(runs: {', '.join(f'{t:.3f}' for t in runs)})"
+    book = statistics.median(times["book"])
+    print(f"book's per-example loop, float64:  {book:6.3f} s/epoch {spread(times['book'])}")
     for dtype in (np.float32, np.float64):
-        matrix = seconds_per_epoch_sgd(training_data, dtype, args.epochs_sgd)
-        print(f"Network.SGD matrix form, {np.dtype(dtype).name}: {matrix:6.2f} s/epoch, "
-              f"{book / matrix:5.1f}x faster than the book's loop")
+        matrix = statistics.median(times[dtype])
+        print(f"Network.SGD matrix form, {np.dtype(dtype).name}: {matrix:6.3f} s/epoch, "
+              f"{book / matrix:5.1f}x faster than the book's loop {spread(times[dtype])}")
 
     calls = numpy_operations_per_batch()
     print(f"NumPy operations per mini-batch update ({sum(calls.values())} in all, plus 2 gathers of the batch's rows):")

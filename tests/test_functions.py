@@ -22,6 +22,19 @@ def test_sigmoid_limits_without_overflow_warnings():
     assert sigmoid(np.array([1, 2])).dtype == np.float64
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sigmoid_agrees_with_scipys_expit_used_for_training(dtype):
+    # nndl.folded trains with scipy.special.expit: it must be the same function, extremes included.  They agree
+    # to the dtype's precision relative to 1; far out on the left expit is the more accurate (sigmoid(-40) is
+    # 4e-18, which ½(1 + tanh(z/2)) rounds to 0).
+    from scipy.special import expit
+
+    z = np.concatenate([np.linspace(-40, 40, 801), [-1000, -88.8, 88.8, 1000]]).astype(dtype)
+    assert expit(z).dtype == dtype
+    np.testing.assert_allclose(expit(z), sigmoid(z), rtol=1e-6 if dtype == np.float32 else 1e-13,
+                               atol=np.finfo(dtype).eps)
+
+
 def test_sigmoid_prime_is_the_derivative():
     z = np.linspace(-6, 6, 25)
     numeric = [numerical_gradient(lambda v: float(sigmoid(v[0])), np.array([t]))[0] for t in z]

@@ -85,6 +85,15 @@ def test_backprop_batch_is_the_sum_of_per_example_gradients(sizes):
         np.testing.assert_allclose(nabla_w[l], sum(g[1][l] for g in per_example), rtol=1e-12, atol=1e-14)
 
 
+def test_backprop_batch_takes_data_of_any_float_type_and_answers_in_the_networks():
+    net = Network([3, 2], seed=0, dtype=np.float32)
+    X, Y = np.random.default_rng(0).random((3, 4)), np.ones((2, 4))  # float64, and an int-valued float
+    nabla_b, nabla_w = net.backprop_batch(X, Y)
+    assert all(g.dtype == np.float32 for g in nabla_b + nabla_w)
+    expected = Network([3, 2], seed=0, dtype=np.float32).backprop_batch(X.astype(np.float32), Y.astype(np.float32))
+    np.testing.assert_array_equal(nabla_w[0], expected[1][0])
+
+
 def test_update_mini_batch_equals_the_books_loop():
     rng = np.random.default_rng(3)
     matrix = Network([784, 30, 10], seed=3)
@@ -96,6 +105,66 @@ def test_update_mini_batch_equals_the_books_loop():
     for a, b in zip(matrix.weights + matrix.biases, book.weights + book.biases):
         np.testing.assert_allclose(a, b, rtol=0, atol=1e-10)
     assert not np.array_equal(matrix.weights[0], Network([784, 30, 10], seed=3).weights[0])
+
+
+def test_sgd_steps_are_the_books_loop_over_the_same_mini_batches():
+    # SGD's own fast path, epoch by epoch, against update_mini_batch_per_example on the batches SGD picked:
+    # the same generator state gives the same shuffle; 23 examples in batches of 5 end with a batch of 3.
+    rng = np.random.default_rng(8)
+    data = [(rng.random((6, 1)), np.eye(3)[:, [rng.integers(3)]]) for _ in range(23)]
+    fast, book = Network([6, 4, 3], seed=8), Network([6, 4, 3], seed=8)
+    fast.SGD(data, 2, 5, 2.5, quiet=True)
+    for _ in range(2):
+        order = book.rng.permutation(len(data))
+        for k in range(0, len(data), 5):
+            book.update_mini_batch_per_example([data[i] for i in order[k:k + 5]], 2.5)
+    for a, b in zip(fast.weights + fast.biases, book.weights + book.biases):
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-10)
+    assert not np.array_equal(fast.weights[0], Network([6, 4, 3], seed=8).weights[0])
+
+
+def test_a_mini_batch_larger_than_the_data_is_the_whole_data():
+    # full-batch gradient descent by asking for a huge mini-batch: one step per epoch, buffers sized to the data
+    rng = np.random.default_rng(4)
+    data = [(rng.random((5, 1)), np.eye(2)[:, [rng.integers(2)]]) for _ in range(6)]
+    huge, whole = Network([5, 3, 2], seed=4), Network([5, 3, 2], seed=4)
+    huge.SGD(data, 2, 10**12, 1.0, quiet=True)
+    for _ in range(2):
+        order = whole.rng.permutation(len(data))
+        whole.update_mini_batch_per_example([data[i] for i in order], 1.0)
+    for a, b in zip(huge.weights + huge.biases, whole.weights + whole.biases):
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-12)
+
+
+def test_weights_assigned_between_epochs_are_trained_from():
+    # Assigning net.weights[0] in a callback after epoch 0 must act like assigning it between two SGD calls.
+    rng = np.random.default_rng(3)
+    data = [(rng.random((2, 1)), int(rng.integers(2))) for _ in range(8)]
+    new_weights = np.full((3, 2), 0.5)
+    in_callback, between_calls = Network([2, 3, 2], seed=0), Network([2, 3, 2], seed=0)
+
+    def assign(epoch, history):
+        if epoch == 0:
+            in_callback.weights[0] = new_weights.copy()
+    in_callback.SGD(data, 2, 2, 1.0, quiet=True, callback=assign)
+    between_calls.SGD(data, 1, 2, 1.0, quiet=True)
+    between_calls.weights[0] = new_weights.copy()
+    between_calls.SGD(data, 1, 2, 1.0, quiet=True)
+    assert not np.allclose(in_callback.weights[0], new_weights)  # trained further, not left as assigned
+    for a, b in zip(in_callback.weights + in_callback.biases, between_calls.weights + between_calls.biases):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_the_network_is_current_during_training():
+    # the weights SGD trains are the network's own, so a callback's feedforward sees every update at once
+    rng = np.random.default_rng(2)
+    data = [(rng.random((3, 1)), int(rng.integers(2))) for _ in range(12)]
+    net = Network([3, 4, 2], seed=1)
+    X = np.hstack([x for x, _ in data])
+    outputs = []
+    net.SGD(data, 3, 4, 3.0, quiet=True, callback=lambda epoch, history: outputs.append(net.feedforward(X)))
+    assert not np.allclose(outputs[0], outputs[1]) and not np.allclose(outputs[1], outputs[2])
+    np.testing.assert_array_equal(outputs[-1], net.feedforward(X))
 
 
 def test_sgd_takes_int_labels_or_one_hot_and_is_reproducible():
@@ -138,6 +207,9 @@ def test_float32_stays_float32():
     net = Network([4, 3, 2], seed=0, dtype=np.float32)
     data = [(np.ones((4, 1)), 1)] * 4
     net.SGD(data, 1, 2, 1.0, quiet=True)
+    assert all(w.dtype == np.float32 for w in net.weights + net.biases)
+    net.biases[0] = np.zeros((3, 1))  # float64, assigned by hand
+    net.update_mini_batch(data[:2], 1.0)
     assert all(w.dtype == np.float32 for w in net.weights + net.biases)
 
 
@@ -192,6 +264,23 @@ def test_data_that_does_not_fit_the_network():
         net.SGD([], 1, 1, 1.0)
     with pytest.raises(TypeError, match="list of \\(x, y\\) pairs"):
         net.SGD([np.zeros(784)], 1, 1, 1.0)
+    with pytest.raises(ValueError, match=r"Y has shape \(10,\), .* must be \(10, 3\)"):
+        net.backprop_batch(np.zeros((784, 3)), np.zeros(10))
+
+
+@pytest.mark.parametrize("attribute,value,shapes", [
+    ("weights", np.zeros((784, 30)), r"\[\(784, 30\), \(10, 30\)\].*needs \[\(30, 784\), \(10, 30\)\]"),
+    ("biases", np.zeros(30), r"\[\(30,\), \(10, 1\)\].*needs \[\(30, 1\), \(10, 1\)\]"),
+])
+def test_weights_or_biases_of_the_wrong_shape(attribute, value, shapes):
+    net = Network([784, 30, 10], seed=0)
+    getattr(net, attribute)[0] = value
+    with pytest.raises(ValueError, match=rf"net.{attribute} has shapes {shapes}"):
+        net.SGD([(np.zeros((784, 1)), 0)], 1, 1, 1.0, quiet=True)
+    net = Network([784, 30, 10], seed=0)
+    setattr(net, attribute, getattr(net, attribute)[:1])
+    with pytest.raises(ValueError, match=f"net.{attribute} has shapes"):
+        net.update_mini_batch([(np.zeros((784, 1)), np.zeros((10, 1)))], 1.0)
 
 
 def test_rows_of_one_array_are_used_without_copying_and_anything_else_is_copied():

@@ -14,10 +14,11 @@ Two forms of backpropagation live here side by side:
   over a mini-batch that uses it.
 * ``backprop_batch(X, Y)``: the "fully matrix-based approach" the book asks
   for at the end of chapter 2: a whole mini-batch goes through each layer in
-  one matrix product.  ``update_mini_batch`` and ``SGD`` use this form; it
-  computes the same update (a test checks it to 1e-10) many times faster,
-  because at mini-batch size 10 the cost is the number of NumPy calls, not
-  the arithmetic.
+  one matrix product.  ``update_mini_batch`` and ``SGD`` use this form,
+  computed by ``folded.FoldedNetwork`` with the biases folded into the
+  weights; it gives the same update (a test checks it to 1e-10) many times
+  faster, because at mini-batch size 10 the cost is the number of NumPy
+  calls, not the arithmetic.
 """
 import math
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from numbers import Integral, Real
 
 import numpy as np
 
+from .folded import FoldedNetwork
 from .functions import quadratic_cost_derivative, sigmoid, sigmoid_prime
 from .persistence import read_network_arrays, write_network_arrays
 
@@ -109,7 +111,13 @@ class Network:
         tqdm progress bar over the mini-batches of each epoch (it renders in a
         notebook too); ``monitor_cost=True`` records the training cost (eq. 6)
         per epoch; ``callback(epoch, history)`` is called after every epoch and
-        stops the training early if it returns False.  Returns the ``History``.
+        stops the training early if it returns False; the network it sees is
+        up to date, and arrays it assigns to ``weights`` or ``biases`` are
+        trained from the next epoch on.  Returns the ``History``.
+
+        As in the book, training puts new arrays into ``weights`` and
+        ``biases``: read them from the network after training, since an array
+        taken out of it before keeps its old values.
         """
         _check_count("epochs", epochs, minimum=0)
         _check_count("mini_batch_size", mini_batch_size, minimum=1)
@@ -121,10 +129,10 @@ class Network:
         n = len(X)
         starts = range(0, n, mini_batch_size)
         for j in range(epochs):
+            folded = self._fold(min(mini_batch_size, n))  # again each epoch: a callback may assign new weights
             order = self.rng.permutation(n)
             for k in _progress_bar(starts, progress, f"Epoch {j}"):
-                batch = order[k:k + mini_batch_size]
-                self._update_rows(X[batch], Y[batch], eta)
+                folded.descend(X, Y, order[k:k + mini_batch_size], eta)
             self._check_finite(j, eta)
             if test_data is not None:
                 history.test_correct.append(self._count_correct(X_test, labels_test))
@@ -140,10 +148,10 @@ class Network:
         """Apply one step of gradient descent (eqs. 20 and 21) using a single mini-batch.
 
         ``mini_batch`` is a list of tuples ``(x, y)``.  The gradient of the whole
-        mini-batch is computed at once by ``backprop_batch``.
+        mini-batch is computed at once, in the matrix form of ``backprop_batch``.
         """
         X, Y = self._as_arrays(mini_batch, "mini_batch")
-        self._update_rows(X, Y, _check_eta(eta))
+        self._fold(len(X)).descend(X, Y, np.arange(len(X)), _check_eta(eta))
 
     def update_mini_batch_per_example(self, mini_batch, eta):
         """The book's ``update_mini_batch``: sum ``backprop(x, y)`` over the examples one by one.
@@ -191,39 +199,26 @@ class Network:
             nabla_w[-l] = delta @ activations[-l - 1].T  # (BP4)
         return nabla_b, nabla_w
 
-    def backprop_batch(self, X, Y, scale=1.0):
-        """The gradient of Σ_x C_x over a mini-batch, all examples at once (times ``scale``).
+    def backprop_batch(self, X, Y):
+        """The gradient of Σ_x C_x over a mini-batch, all examples at once.
 
         ``X`` is (n_in, m) and ``Y`` is (n_out, m): the mini-batch's inputs and
         desired outputs side by side as columns.  Returns ``(nabla_b,
         nabla_w)`` shaped like ``backprop``'s, summed over the m examples.
         Every equation is the one-example equation with the vector ``x``
-        replaced by the matrix ``X``; the sums over examples in BP3 and BP4
-        become a row sum and a matrix product.  Multiplying by ``scale`` early
-        (``SGD`` passes -η/m) saves a pass over every gradient array.
+        replaced by the matrix ``X``: Z = wX + b adds b to every column, and
+        the sums over examples in BP3 and BP4 become a row sum and a matrix
+        product.  ``folded.FoldedNetwork`` computes it, with the bias added as
+        the weight of an input that is always 1, which turns BP3 into part of BP4.
         """
-        X = self._check_input(X)
-        activations = [X]  # a column per example
-        for b, w in zip(self.biases, self.weights):
-            z = w @ activations[-1]  # (eq. 25)
-            z += b
-            activations.append(_sigmoid_in_place(z))
-        a = activations[-1]
-        delta = self.cost_derivative(a, Y)  # (BP1): ∇_a C ⊙ σ'(z), with σ'(z) = a(1 - a)
-        delta *= scale
-        delta *= a
-        delta *= 1 - a
-        nabla_b = [None] * len(self.biases)
-        nabla_w = [None] * len(self.weights)
-        for l in range(1, self.num_layers):
-            nabla_b[-l] = np.add.reduce(delta, axis=1, keepdims=True)  # (BP3), summed over examples
-            nabla_w[-l] = delta @ activations[-l - 1].T  # (BP4), summed over examples
-            if l < self.num_layers - 1:
-                a = activations[-l - 1]
-                delta = self.weights[-l].T @ delta  # (BP2)
-                delta *= a
-                delta *= 1 - a
-        return nabla_b, nabla_w
+        X = self._check_input(X).astype(self.dtype, copy=False)
+        Y = np.asarray(Y, dtype=self.dtype)
+        if Y.shape != (self.sizes[-1], X.shape[1]):
+            raise ValueError(f"Y has shape {Y.shape}, but for {X.shape[1]} examples and this network's "
+                             f"{self.sizes[-1]} output neurons it must be ({self.sizes[-1]}, {X.shape[1]}): "
+                             f"one desired output per column, like the columns of X")
+        gradients = self._folded(X.shape[1]).gradient(X.T, Y.T, np.arange(X.shape[1]))
+        return [g[:, -1:] for g in gradients], [g[:, :-1] for g in gradients]
 
     def cost_derivative(self, output_activations, y):
         """Return the vector of partial derivatives ∂C_x/∂a for the output activations."""
@@ -258,20 +253,32 @@ class Network:
 
     # ----- the fast path ------------------------------------------------------------------
     # The data are stored an example per row (n, n_in), so that picking a
-    # mini-batch is one gather of contiguous rows; its transpose (a view, no
-    # copy) is the matrix of columns that backprop_batch works on.
-    def _update_rows(self, X, Y, eta):
-        nabla_b, nabla_w = self.backprop_batch(X.T, Y.T, scale=-eta / len(X))
-        for w, nw in zip(self.weights, nabla_w):
-            w += nw  # (eq. 20): w -> w - η/m Σ_x ∂C_x/∂w
-        for b, nb in zip(self.biases, nabla_b):
-            b += nb  # (eq. 21)
+    # mini-batch is one gather of contiguous rows.
+    def _folded(self, batch_size):
+        """The weights and biases, copied into a ``FoldedNetwork`` for mini-batches of up to ``batch_size``."""
+        self._check_parameters()
+        return FoldedNetwork(self.weights, self.biases, batch_size, self.cost_derivative, self.dtype)
+
+    def _fold(self, batch_size):
+        """``_folded``, adopted: ``weights`` and ``biases`` become views of the folded matrices, always up to date."""
+        folded = self._folded(batch_size)
+        self.weights, self.biases = folded.weights, folded.biases
+        return folded
 
     def _count_correct(self, X, labels):
         return int(np.sum(self.predict(X.T) == labels))
 
     def _cost_rows(self, X, Y):
         return 0.5 * float(np.sum((self.feedforward(X.T) - Y.T) ** 2)) / len(X)  # (eq. 6)
+
+    def _check_parameters(self):
+        """A clear error if ``weights`` or ``biases`` were given arrays of the wrong shape."""
+        needed = {"weights": [(y, x) for x, y in zip(self.sizes, self.sizes[1:])],
+                  "biases": [(y, 1) for y in self.sizes[1:]]}
+        for name, shapes in needed.items():
+            if [np.shape(a) for a in getattr(self, name)] != shapes:
+                raise ValueError(f"net.{name} has shapes {[np.shape(a) for a in getattr(self, name)]}, but a "
+                                 f"{self.sizes} network needs {shapes}: assign arrays of those shapes")
 
     def _check_finite(self, epoch, eta):
         if not all(np.isfinite(w).all() for w in self.weights + self.biases):
@@ -351,15 +358,6 @@ def _target(y, n_out, name, i):
         raise ValueError(f"{name}[{i}] has a desired output y of shape {y.shape}, but this "
                          f"network's last layer has {n_out} neurons: y must be ({n_out}, 1)")
     return y.reshape(-1)
-
-
-def _sigmoid_in_place(z):
-    """σ(z), overwriting ``z``: ``functions.sigmoid`` without its checks and temporary arrays."""
-    z *= 0.5
-    np.tanh(z, out=z)
-    z += 1.0
-    z *= 0.5
-    return z
 
 
 def _epoch_line(j, history):
