@@ -26,6 +26,19 @@ def cost_of(net, attribute, l, x, y):
     return cost
 
 
+def books_sgd(net, data, epochs, mini_batch_size, eta):
+    """The book's SGD: shuffle with the network's generator, then update_mini_batch_per_example batch by batch."""
+    for _ in range(epochs):
+        order = net.rng.permutation(len(data))
+        for k in range(0, len(data), mini_batch_size):
+            net.update_mini_batch_per_example([data[i] for i in order[k:k + mini_batch_size]], eta)
+
+
+def assert_same_parameters(net, other, atol):
+    for a, b in zip(net.weights + net.biases, other.weights + other.biases):
+        np.testing.assert_allclose(a, b, rtol=0, atol=atol)
+
+
 def test_hand_worked_feedforward():
     # A 4-input, 2-neuron layer worked out by hand: σ(w·a + b) for each row of w.
     net = Network([4, 2])
@@ -102,8 +115,7 @@ def test_update_mini_batch_equals_the_books_loop():
         batch = [(rng.random((784, 1)), np.eye(10)[:, [rng.integers(10)]]) for _ in range(10)]
         matrix.update_mini_batch(batch, 3.0)
         book.update_mini_batch_per_example(batch, 3.0)
-    for a, b in zip(matrix.weights + matrix.biases, book.weights + book.biases):
-        np.testing.assert_allclose(a, b, rtol=0, atol=1e-10)
+    assert_same_parameters(matrix, book, atol=1e-10)
     assert not np.array_equal(matrix.weights[0], Network([784, 30, 10], seed=3).weights[0])
 
 
@@ -114,12 +126,8 @@ def test_sgd_steps_are_the_books_loop_over_the_same_mini_batches():
     data = [(rng.random((6, 1)), np.eye(3)[:, [rng.integers(3)]]) for _ in range(23)]
     fast, book = Network([6, 4, 3], seed=8), Network([6, 4, 3], seed=8)
     fast.SGD(data, 2, 5, 2.5, quiet=True)
-    for _ in range(2):
-        order = book.rng.permutation(len(data))
-        for k in range(0, len(data), 5):
-            book.update_mini_batch_per_example([data[i] for i in order[k:k + 5]], 2.5)
-    for a, b in zip(fast.weights + fast.biases, book.weights + book.biases):
-        np.testing.assert_allclose(a, b, rtol=0, atol=1e-10)
+    books_sgd(book, data, 2, 5, 2.5)
+    assert_same_parameters(fast, book, atol=1e-10)
     assert not np.array_equal(fast.weights[0], Network([6, 4, 3], seed=8).weights[0])
 
 
@@ -129,11 +137,8 @@ def test_a_mini_batch_larger_than_the_data_is_the_whole_data():
     data = [(rng.random((5, 1)), np.eye(2)[:, [rng.integers(2)]]) for _ in range(6)]
     huge, whole = Network([5, 3, 2], seed=4), Network([5, 3, 2], seed=4)
     huge.SGD(data, 2, 10**12, 1.0, quiet=True)
-    for _ in range(2):
-        order = whole.rng.permutation(len(data))
-        whole.update_mini_batch_per_example([data[i] for i in order], 1.0)
-    for a, b in zip(huge.weights + huge.biases, whole.weights + whole.biases):
-        np.testing.assert_allclose(a, b, rtol=0, atol=1e-12)
+    books_sgd(whole, data, 2, len(data), 1.0)
+    assert_same_parameters(huge, whole, atol=1e-12)
 
 
 def test_weights_assigned_between_epochs_are_trained_from():

@@ -276,9 +276,10 @@ class Network:
         needed = {"weights": [(y, x) for x, y in zip(self.sizes, self.sizes[1:])],
                   "biases": [(y, 1) for y in self.sizes[1:]]}
         for name, shapes in needed.items():
-            if [np.shape(a) for a in getattr(self, name)] != shapes:
-                raise ValueError(f"net.{name} has shapes {[np.shape(a) for a in getattr(self, name)]}, but a "
-                                 f"{self.sizes} network needs {shapes}: assign arrays of those shapes")
+            actual = [np.shape(a) for a in getattr(self, name)]
+            if actual != shapes:
+                raise ValueError(f"net.{name} has shapes {actual}, but a {self.sizes} network needs {shapes}: "
+                                 f"assign arrays of those shapes")
 
     def _check_finite(self, epoch, eta):
         if not all(np.isfinite(w).all() for w in self.weights + self.biases):
