@@ -1,12 +1,17 @@
 #!/usr/bin/env python3
 """Set up and run the course with nothing but Python 3.11+ installed.
 
-    python3 course.py lab     # create .venv if needed, install, open JupyterLab on the notebooks
-    python3 course.py test    # the same set-up (with test and teaching tools), then every test
+    python3 course.py setup   # create .venv if needed, install, make your workspace/ of notebooks
+    python3 course.py lab     # the same set-up, then open JupyterLab on your workspace/
+    python3 course.py lab --solutions    # JupyterLab on notebooks/, the reference solutions
+    python3 course.py setup --refresh 01_perceptrons   # the course's new version (yours kept as a backup)
+    python3 course.py test    # the set-up with test and teaching tools, then every test
 
 The environment lives in ``.venv`` beside this file and is reinstalled only
-when ``pyproject.toml`` changes.  Anything after the command goes to
-JupyterLab or pytest, e.g. ``python3 course.py test -k mnist``.
+when ``pyproject.toml`` changes.  The workspace holds your own copies of the
+notebooks, with the exercises unsolved; a copy you have is never replaced
+(``python -m nndl.learner`` does this part).  Anything else after the command
+goes to JupyterLab or pytest, e.g. ``python3 course.py test -k mnist``.
 Only the standard library is used here, since nothing else is installed yet.
 """
 import hashlib
@@ -20,7 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
-EXTRAS = {"lab": "", "test": "[test,teach]"}
+WORKSPACE = Path(os.environ.get("NNDL_WORKSPACE") or ROOT / "workspace")  # the tests choose another
+EXTRAS = {"setup": "", "lab": "", "test": "[test,teach]"}
 
 
 def ensure_environment(command):
@@ -34,18 +40,43 @@ def ensure_environment(command):
         except (OSError, subprocess.CalledProcessError) as e:
             sys.exit(f"Could not create {VENV} ({e}). On Debian or Ubuntu: apt-get install python3-venv")
     extras = EXTRAS[command]
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
-    stamp = VENV / f"installed{extras or '[lab]'}.sha256"
-    if stamp.exists() and stamp.read_text() == wanted:
+    if installed(extras) or installed(EXTRAS["test"]):  # the test set-up has everything the others need
         return
     print(f"Installing the course and its dependencies into {VENV} ...", flush=True)
     pip = [str(BIN / "python"), "-m", "pip", "install", "--disable-pip-version-check", "--quiet"]
     subprocess.run(pip + ["--editable", f"{ROOT}{extras}"], check=True)
-    stamp.write_text(wanted)
+    stamp(extras).write_text(fingerprint(extras))
+
+
+def stamp(extras):
+    return VENV / f"installed{extras or '[lab]'}.sha256"
+
+
+def fingerprint(extras):
+    return hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+
+
+def installed(extras):
+    """Whether ``.venv`` holds the course with ``extras``, installed from the current ``pyproject.toml``."""
+    return stamp(extras).exists() and stamp(extras).read_text() == fingerprint(extras)
+
+
+def setup(args):
+    """Create or update the learner's workspace; ``--refresh NAME`` replaces one copy (keeping a backup)."""
+    return subprocess.call([str(BIN / "python"), "-m", "nndl.learner", "setup", "--workspace", str(WORKSPACE), *args])
 
 
 def lab(args):
-    return subprocess.call([str(BIN / "jupyter"), "lab", "--notebook-dir", str(ROOT / "notebooks"), *args])
+    if "--solutions" in args:
+        args.remove("--solutions")
+        folder = ROOT / "notebooks"
+        print(f"Opening the reference notebooks, solutions included: {folder}")
+    else:
+        status = setup([])
+        if status:
+            return status
+        folder = WORKSPACE
+    return subprocess.call([str(BIN / "jupyter"), "lab", "--notebook-dir", str(folder), *args])
 
 
 def test(args):
@@ -65,7 +96,7 @@ def main(argv):
         ensure_environment(command)
     except subprocess.CalledProcessError as e:
         sys.exit(f"Installing failed (exit status {e.returncode}); see pip's message above.")
-    return {"lab": lab, "test": test}[command](rest)
+    return {"setup": setup, "lab": lab, "test": test}[command](rest)
 
 
 if __name__ == "__main__":
