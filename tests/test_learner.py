@@ -61,7 +61,7 @@ def test_run_all_reaches_the_last_cell(workspace, name, tmp_path):
     notebook = nbformat.read(tmp_path / name, as_version=4)
     NotebookClient(notebook, timeout=900, resources={"metadata": {"path": str(tmp_path)}}).execute()
     code = [c for c in notebook.cells if c.cell_type == "code"]
-    assert code[-1].execution_count is not None, "the last code cell did not run"
+    assert code and code[-1].execution_count is not None, "the last code cell did not run"
     for cell in code:
         errors = [o.ename for o in cell.outputs if o.output_type == "error"]
         if errors:

@@ -1,7 +1,13 @@
-"""Automatic checks for the notebooks' exercises, one module per chapter.
+"""Automatic checks, hints and solutions for the notebooks' exercises, one module per chapter.
 
-A notebook calls a check on the learner's function, for example
-``check_nand(nand)``.  The check tries several cases, edge cases included,
+Each chapter module offers its exercises as ``ex1``, ``ex2``, ... in Kaggle
+Learn's style: ``ex1.check(perceptron)`` checks an answer, ``ex1.hint()``
+gives a hint (``ex1.hint(2)`` a more concrete one), ``ex1.solution()`` shows
+the reference answer with a line on why it is right.  The solution code is
+read from the solution region of the reference notebook in ``notebooks/``,
+so it is written in one place only.
+
+A check such as ``check_perceptron(perceptron)`` (what ``ex1.check`` calls)  The check tries several cases, edge cases included,
 and prints one line: ``✓`` with a short confirmation, or ``✗`` with a hint
 in words a learner understands, never the expected answer itself.  A
 function that still raises ``NotImplementedError`` (an unsolved exercise in
@@ -13,8 +19,12 @@ Chapter modules write their checks with the ``check`` decorator and raise
 ``Hint("...")`` where the learner's answer goes wrong.
 """
 import functools
+import re
 
+import nbformat
 import numpy as np
+
+from ..learner import NOTEBOOKS
 
 
 class Hint(Exception):
@@ -46,6 +56,74 @@ def check(success_message):
                 print(f"✓ {success_message}")
         return run
     return decorate
+
+
+class Exercise:
+    """One exercise: ``check(answer)``, ``hint(level)`` and ``solution()``, as in Kaggle Learn.
+
+    ``name`` is what the notebook calls it (``"ex1"``); ``grade_id`` names the reference notebook's
+    solution cell, whose solution region ``solution()`` shows; an exercise answered in words has no
+    cell and gives its ``answer`` text instead.  ``hints`` go from a nudge to something concrete,
+    never the answer itself; ``why`` says in one line why the solution is right.
+    """
+
+    def __init__(self, name, hints, why, check=None, grade_id=None, answer=None):
+        if (grade_id is None) == (answer is None):
+            raise ValueError(f"{name}: give either the grade_id of its solution cell or an answer in words")
+        self.name, self.hints, self.why = name, list(hints), why
+        self._check, self.grade_id, self.answer = check, grade_id, answer
+
+    def check(self, *answer):
+        """Check the learner's answer and print ✓ or a hint (see ``check``)."""
+        if self._check is None:
+            print(f"{self.name} has no automatic check: compare your answer with {self.name}.solution().")
+            return
+        self._check(*answer)
+
+    def hint(self, level=1):
+        """Print hint number ``level`` (1 is the gentlest)."""
+        if not 1 <= level <= len(self.hints):
+            print(f"{self.name} has hints 1 to {len(self.hints)}: {self.name}.hint(1) ... {self.name}.hint({len(self.hints)})")
+            return
+        more = (f" (Still stuck? {self.name}.hint({level + 1}) is more concrete.)" if level < len(self.hints)
+                else f" (Still stuck? {self.name}.solution() shows our answer.)")
+        print(f"Hint {level} of {len(self.hints)}: {self.hints[level - 1]}{more}")
+
+    def solution(self):
+        """Show the reference answer, as code when it is code, and why it is right."""
+        from IPython.display import display
+        code = None if self.answer else reference_solution(self.grade_id)
+        display(Solution(code, self.answer, self.why))
+
+
+class Solution:
+    """A solution as Jupyter shows it (Markdown, the code highlighted) and as text elsewhere."""
+
+    def __init__(self, code, answer, why):
+        self.code, self.answer, self.why = code, answer, why
+
+    def _repr_markdown_(self):
+        shown = f"```python\n{self.code}\n```" if self.code else self.answer
+        return f"**Solution:**\n\n{shown}\n\n*Why:* {self.why}"
+
+    def __repr__(self):
+        shown = self.code or self.answer
+        return f"Solution:\n{shown}\nWhy: {self.why}"
+
+
+_MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
+_PLACEHOLDER = re.compile(r"^(\w+ = )+None$")  # `AND = OR = NOT = None`: the learner's starting point
+
+
+def reference_solution(grade_id, notebooks=NOTEBOOKS):
+    """The code of solution cell ``grade_id`` in the reference notebooks, without the region markers."""
+    for path in sorted(notebooks.glob("[0-9][0-9]_*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
+                lines = [line for line in cell.source.split("\n") if not _MARKER.match(line)]
+                return "\n".join(line for line in lines if not _PLACEHOLDER.match(line)).strip("\n")
+    raise LookupError(f"no solution cell {grade_id!r} in {notebooks}: the reference notebooks come with the "
+                      "course repository (an editable install, pip install -e .)")
 
 
 def numerical_gradient(f, x, eps=1e-6):

@@ -10,7 +10,7 @@ import itertools
 
 import numpy as np
 
-from . import Hint, check
+from . import Exercise, Hint, check
 from ..functions import step
 
 
@@ -134,3 +134,28 @@ def check_full_adder(full_adder):
                    f"bits is 1.")
     raise Hint(f"The carry bit is wrong for x1, x2, carry_in = {bits}: it is 1 when at least two of the three bits "
                f"are 1. (If you used two half adders: the carry out is 1 when either of them carries.)")
+
+
+ex1 = Exercise(
+    "ex1", check=check_perceptron, grade_id="nb01_perceptron",
+    hints=["Eq. (2) compares a single number with 0: the weighted sum of the inputs plus the bias.",
+           "np.dot(w, x) gives w·x for arrays of any length. Then decide 0 or 1 with a strict comparison: "
+           "a perceptron whose w·x + b is exactly 0 does not fire."],
+    why="it is eq. (2) as written: w·x + b, then '> 0', so that w·x + b = 0 gives 0.")
+
+ex2 = Exercise(
+    "ex2", check=check_logic_gates, grade_id="nb01_gates",
+    hints=["Draw the four corners (0, 0), (0, 1), (1, 0), (1, 1), as in the NAND picture, and look for a line "
+           "w·x + b = 0 that puts exactly the right corners on the firing side, where w·x + b > 0.",
+           "Try the weights 1 and 1: then w·x counts the inputs that are 1 (0, 1 or 2), and the bias is minus the "
+           "count you want to exceed. NOT has one input: a negative weight turns it around."],
+    why="with weights 1, 1 the sum counts the inputs that are 1: AND needs it above 1.5, OR above 0.5; NOT's "
+        "weight -1 pushes the input 1 below 0. Any line that separates the right corners works as well.")
+
+ex3 = Exercise(
+    "ex3", check=check_full_adder, grade_id="nb01_full_adder",
+    hints=["Add x1 and x2 with one half adder, then add carry_in to their sum bit with a second half adder.",
+           "The carry out is 1 when either half adder carries. OR is made of NANDs: OR(p, q) = NAND(NOT p, NOT q), "
+           "and NOT p = NAND(p, p)."],
+    why="the two half adders give the sum bit of the three; at most one of them carries, so the carry out is "
+        "the OR of their carries, built from NANDs.")

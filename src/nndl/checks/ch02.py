@@ -5,7 +5,7 @@ hints say which case went wrong and what to look at, never the answer.
 """
 import numpy as np
 
-from . import Hint, check
+from . import Exercise, Hint, check
 from ..functions import sigmoid, step
 
 # (inputs, weights, bias) with w·x + b = 0.25, -0.5, -0.125, 0.125: never 0, small enough that c·(w·x + b)
@@ -167,3 +167,20 @@ def check_bitwise_layer(weights, biases):
             if _read(weights, biases, worst)[neuron, 0] != expected[neuron, digit]:
                 raise Hint(f"For the digit {digit}, with the worst noise within the book's bounds, neuron "
                            f"{neuron} reads wrong: {margin_hint}")
+
+
+ex1 = Exercise(
+    "ex1", check=check_scaled_neuron, grade_id="nb02_scaled_neuron",
+    hints=["Write down the weighted input of a neuron whose weights are c·w and whose bias is c·b.",
+           "That weighted input is c times w·x + b. The package's sigmoid is imported; np.dot(w, x) gives w·x."],
+    why="σ(c(w·x + b)): as c grows, c(w·x + b) runs off to +∞ or -∞ with the sign of w·x + b, so the output "
+        "tends to the perceptron's 1 or 0; where w·x + b = 0 it stays at σ(0) = ½ for every c.")
+
+ex2 = Exercise(
+    "ex2", check=check_bitwise_layer, grade_id="nb02_bitwise",
+    hints=["Each new neuron reads one bit. Let it weigh the old outputs: a positive weight from every digit "
+           "whose binary form has that bit set, a negative weight from the others.",
+           "Make the weights large enough that the correct old output (at least 0.99) wins against the nine wrong "
+           "ones (less than 0.01 each) whatever their values; then a bias of 0 will do."],
+    why="the correct old output brings at least 9.9 towards the right bit, the nine others at most 0.9 "
+        "against it, so σ lands on the right side of ½ for every digit.")

@@ -3,7 +3,7 @@ import numpy as np
 
 from ..functions import quadratic_cost, sigmoid, sigmoid_prime
 from ..network import Network
-from . import Hint, check, numerical_gradient
+from . import Exercise, Hint, check, numerical_gradient
 
 
 @check("Your output error δ^L = ∇_a C ⊙ σ'(z^L) is right (BP1).")
@@ -19,7 +19,7 @@ def check_output_error(output_error):
     if np.allclose(delta, (y - a) * sigmoid_prime(z)):
         raise Hint("the sign is flipped: for the quadratic cost ∂C/∂a = a - y, not y - a.")
     if not np.allclose(delta, (a - y) * sigmoid_prime(z)):
-        raise Hint("compare with BP1: δ^L = (a^L - y) ⊙ σ'(z^L), where ⊙ is the element-wise product (*).")
+        raise Hint("compare with BP1 term by term: ∇_a C for the quadratic cost, then ⊙ σ'(z^L), an element-wise product.")
 
 
 @check("Your hidden-layer error δ^l = ((w^{l+1})^T δ^{l+1}) ⊙ σ'(z^l) is right (BP2).")
@@ -29,7 +29,7 @@ def check_hidden_error(hidden_error):
     expected = (w_next.T @ delta_next) * sigmoid_prime(z)
     delta = np.asarray(hidden_error(w_next, delta_next, z), dtype=float)
     if np.allclose(delta, (w_next @ delta_next) * sigmoid_prime(z)):
-        raise Hint("the error moves *backward* through the weights: use the transpose (w^{l+1})^T, `w.T`.")
+        raise Hint("the error moves *backward* through the weights: use the transpose (w^{l+1})^T.")
     if np.allclose(delta, w_next.T @ delta_next):
         raise Hint("you forgot the factor σ'(z^l), which moves the error back through the activation function.")
     if not np.allclose(delta, expected):
@@ -57,9 +57,9 @@ def check_backprop_mini_batch(backprop_mini_batch):
     for l in range(2):
         if not np.allclose(nabla_w[l], summed_w[l]):
             raise Hint(f"nabla_w[{l}] differs from the sum of the per-example gradients: with a column per "
-                       f"example, BP4's sum over examples is the product δ @ a.T.")
+                       f"example, BP4's sum over the examples is one matrix product of δ and the previous activations.")
         if not np.allclose(nabla_b[l], sum(g[0][l] for g in per_example)):
-            raise Hint(f"nabla_b[{l}] differs: BP3 summed over examples is δ summed along each row (axis=1, keepdims=True).")
+            raise Hint(f"nabla_b[{l}] differs: BP3 summed over the examples is δ summed along each row, kept as a column.")
 
     def total_cost(w):
         saved, net.weights[0] = net.weights[0], w
@@ -69,3 +69,29 @@ def check_backprop_mini_batch(backprop_mini_batch):
             net.weights[0] = saved
     if not np.allclose(nabla_w[0], numerical_gradient(total_cost, net.weights[0].copy()), rtol=1e-5, atol=1e-7):
         raise Hint("your gradient disagrees with the finite-difference gradient check.")
+
+
+ex1 = Exercise(
+    "ex1", check=check_output_error, grade_id="nb04_output_error",
+    hints=["BP1: the gradient of the cost with respect to the output activations, multiplied element by element "
+           "by σ'(z^L).",
+           "For the quadratic cost ½‖y - a‖², ∂C/∂a = a - y. sigmoid_prime is imported, and `*` multiplies NumPy "
+           "arrays element by element."],
+    why="BP1 with ∇_a C = a - y for the quadratic cost; NumPy's `*` is the Hadamard product ⊙.")
+
+ex2 = Exercise(
+    "ex2", check=check_hidden_error, grade_id="nb04_hidden_error",
+    hints=["BP2 moves the next layer's error back through that layer's weights, transposed, and then through "
+           "the derivative of the activation function.",
+           "In NumPy a matrix's transpose is its attribute `.T`, and `@` is the matrix product; the factor σ'(z^l) "
+           "multiplies element by element."],
+    why="(w^{l+1})^T δ^{l+1} carries the error back through the weights, and ⊙ σ'(z^l) back through the sigmoid: BP2.")
+
+ex3 = Exercise(
+    "ex3", check=check_backprop_mini_batch, grade_id="nb04_backprop_mini_batch",
+    hints=["Follow Network.backprop (printed above), with X in place of x: every weighted input and activation "
+           "becomes a matrix with one column per example, and the bias, a column, is added to each column.",
+           "BP1 and BP2 act column by column as they are. Summed over the examples, BP3 becomes a sum of δ along "
+           "each row (kept as a column), and BP4 one matrix product of δ with the previous activations, transposed."],
+    why="it is the per-example algorithm with a column per example: BP1 and BP2 act on each column, and the "
+        "sums of BP3 and BP4 over the examples become a row sum and a matrix product.")

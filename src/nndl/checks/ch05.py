@@ -1,5 +1,5 @@
 """Checks for notebook 05, Training on MNIST."""
-from . import Hint, check
+from . import Exercise, Hint, check
 
 
 @check("A network without a hidden layer, trained: it does far better than the darkness baseline.")
@@ -25,3 +25,23 @@ def check_choose_by_validation(choose):
         raise Hint("return the η (the value of 'eta') of the run with the highest validation accuracy.")
     if choose(list(reversed(runs))) != 3.0 or choose(runs[:1]) != 0.3:
         raise Hint("your choice depends on the order of the runs, or fails with a single run.")
+
+
+ex1 = Exercise(
+    "ex1", check=check_no_hidden_layer, grade_id="nb05_no_hidden",
+    hints=["Network takes the list of layer sizes: without a hidden layer, that is just the input size and the "
+           "output size.",
+           "Build it with seed=SEED and dtype=np.float32, then call its SGD method the way this notebook trained "
+           "[784, 30, 10], with the training data and a few epochs."],
+    why="Network([784, 10]) connects the pixels straight to the outputs. It does much worse than a network "
+        "with a hidden layer, but far better than the average-darkness baseline; with N(0, 1) initial weights "
+        "many output neurons start saturated, which slows it further.")
+
+ex2 = Exercise(
+    "ex2", check=check_choose_by_validation, grade_id="nb05_choose_eta",
+    hints=["Which of the two accuracies may you use to choose settings, and which must stay untouched until "
+           "the very end?",
+           "Find the run with the highest validation accuracy, and return its 'eta'. Python's max takes a key "
+           "function that says what to compare."],
+    why="choosing by the validation accuracy keeps the test accuracy an honest estimate: a setting chosen with "
+        "the test set is fitted to it.")

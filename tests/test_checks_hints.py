@@ -1,0 +1,103 @@
+"""Every exercise's hint() and solution(), Kaggle Learn style.
+
+That each check passes with the reference solution is shown by nbval: the
+reference notebooks' check cells are `# NBVAL_CHECK_OUTPUT` cells whose stored
+output is the ✓ line.  The wrong answers are in tests/test_checks*.py.
+"""
+import importlib
+import re
+
+import nbformat
+import pytest
+
+from nndl import learner
+from nndl.checks import Exercise, Solution, reference_solution
+
+CHAPTERS = ["ch01", "ch02", "ch03", "ch04", "ch05", "ch06"]
+REGION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
+
+
+def exercises(chapter):
+    module = importlib.import_module(f"nndl.checks.{chapter}")
+    return [value for name, value in sorted(vars(module).items()) if isinstance(value, Exercise)]
+
+
+def notebook_of(chapter):
+    return nbformat.read(next(learner.NOTEBOOKS.glob(f"{chapter[2:]}_*.ipynb")), as_version=4)
+
+
+def solution_cells(chapter):
+    return {learner.nbgrader_meta(c)["grade_id"]: c for c in notebook_of(chapter).cells
+            if learner.nbgrader_meta(c).get("solution")}
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_every_solution_cell_has_an_exercise_and_every_check_cell_offers_help(chapter):
+    found = exercises(chapter)
+    assert [e.name for e in found] == [f"ex{i}" for i in range(1, len(found) + 1)]
+    assert {e.grade_id for e in found if e.grade_id} == set(solution_cells(chapter))
+    setup = next(c.source for c in notebook_of(chapter).cells if c.cell_type == "code")
+    assert f"from nndl.checks.{chapter} import {', '.join(e.name for e in found)}\n" in setup
+    text = "\n".join(c.source for c in notebook_of(chapter).cells)
+    for e in found:
+        assert f"# {e.name}.hint()" in text and f"# {e.name}.solution()" in text, f"{chapter} {e.name}"
+        if e.grade_id:
+            assert f"{e.name}.check(" in text
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_hints_lead_on_without_giving_the_answer(chapter, capsys):
+    cells = solution_cells(chapter)
+    for e in exercises(chapter):
+        assert len(e.hints) >= 2, f"{chapter} {e.name}: a nudge, then something more concrete"
+        answer_lines = set()
+        if e.grade_id:
+            answer_lines = {line.strip() for region in REGION.findall(cells[e.grade_id].source)
+                            for line in region.splitlines() if len(line.strip()) > 8}
+        for level, text in enumerate(e.hints, start=1):
+            e.hint(level)
+            out = capsys.readouterr().out
+            assert out.startswith(f"Hint {level} of {len(e.hints)}: {text}"), out
+            follow = f"{e.name}.hint({level + 1})" if level < len(e.hints) else f"{e.name}.solution()"
+            assert follow in out
+            leaked = [line for line in answer_lines if line.split("#")[0].strip() in text]
+            assert not leaked, f"{chapter} {e.name} hint {level} gives away {leaked}"
+        e.hint(len(e.hints) + 1)
+        assert f"has hints 1 to {len(e.hints)}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_solution_shows_the_reference_code_and_why(chapter, capsys):
+    cells = solution_cells(chapter)
+    for e in exercises(chapter):
+        e.solution()  # outside IPython, display() prints the text form
+        out = capsys.readouterr().out
+        assert out.startswith("Solution:\n") and f"Why: {e.why}" in out
+        markdown = Solution(None if e.answer else reference_solution(e.grade_id), e.answer, e.why)._repr_markdown_()
+        if e.grade_id:
+            for region in REGION.findall(cells[e.grade_id].source):
+                for line in region.strip("\n").splitlines():
+                    assert line in out, f"{chapter} {e.name}: solution() misses {line!r}"
+            assert "### BEGIN" not in out and "### END" not in out
+            assert "\n```python\n" in markdown, "the reference code is shown as code"
+        else:
+            assert e.answer in out and "```" not in markdown
+
+
+def test_an_exercise_answered_in_words_has_no_check(capsys):
+    written = next(e for e in exercises("ch03") if e.answer)
+    written.check()
+    assert "no automatic check" in capsys.readouterr().out
+    with pytest.raises(ValueError, match="either the grade_id"):
+        Exercise("ex9", hints=["h"], why="w")
+
+
+def test_solution_of_an_unknown_cell_says_where_solutions_come_from():
+    with pytest.raises(LookupError, match="no solution cell 'nb99_nothing'"):
+        reference_solution("nb99_nothing")
+
+
+def test_placeholders_are_not_part_of_the_solution():
+    code = reference_solution("nb01_gates")
+    assert "= None" not in code and code.startswith("AND = ")
+    assert reference_solution("nb01_perceptron").startswith("def perceptron(x, w, b):")
