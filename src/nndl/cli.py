@@ -1,4 +1,4 @@
-"""The command line: ``python -m nndl train | evaluate | baseline | sweep``.
+"""The command line: ``python -m nndl train | evaluate | baseline | sweep | progress``.
 
 ``python -m nndl train`` reproduces the book's chapter 1 session headlessly::
 
@@ -62,6 +62,11 @@ def build_parser():
     sweep.add_argument("--data", metavar="DIR", default=None)
     sweep.add_argument("--save", metavar="FILE", help="save the sweep as JSON for notebook 06 to load")
     sweep.set_defaults(run=_sweep)
+
+    progress = commands.add_parser("progress", help="run your workspace's notebooks and list which exercises are done")
+    progress.add_argument("--workspace", metavar="DIR", default=None, help="default: workspace/ of the course")
+    progress.add_argument("--timeout", type=int, default=600, help="seconds a cell may run (default: 600)")
+    progress.set_defaults(run=_progress)
     return parser
 
 
@@ -116,6 +121,12 @@ def _sweep(args):
     if args.save:
         save_sweep(result, args.save)
         print(f"Saved the sweep to {args.save}")
+
+
+def _progress(args):
+    from . import progress
+
+    progress.report(args.workspace or progress.WORKSPACE, timeout=args.timeout)
 
 
 def main(argv=None):
