@@ -1,4 +1,5 @@
 """The learner's workspace: unsolved copies, never overwritten, and Run All that reaches the end."""
+import importlib.util
 import json
 import os
 import re
@@ -166,3 +167,21 @@ def test_refresh_from_the_command_line(tmp_path, capsys):
     assert "your old copy is now 01_perceptrons.backup-" in out and "kept as you left them" in out
     assert learner.main(["setup", "--workspace", str(workspace), "--refresh", "1"]) == 2
     assert "no course notebook 1.ipynb" in capsys.readouterr().err
+
+
+def test_lab_opens_the_workspace_and_with_solutions_the_reference_notebooks(monkeypatch, tmp_path, capsys):
+    spec = importlib.util.spec_from_file_location("course_script", ROOT / "course.py")
+    course = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(course)
+    calls = []
+    monkeypatch.setattr(course.subprocess, "call", lambda command, **kwargs: calls.append(command) or 0)
+    monkeypatch.setattr(course, "WORKSPACE", tmp_path / "mine")
+    jupyter = str(course.BIN / "jupyter")
+
+    assert course.lab(["--no-browser"]) == 0
+    assert calls[0][1:] == ["-m", "nndl.learner", "setup", "--workspace", str(tmp_path / "mine")]
+    assert calls[1] == [jupyter, "lab", "--notebook-dir", str(tmp_path / "mine"), "--no-browser"]
+    calls.clear()
+    assert course.lab(["--solutions", "--no-browser"]) == 0
+    assert calls == [[jupyter, "lab", "--notebook-dir", str(ROOT / "notebooks"), "--no-browser"]]
+    assert "solutions included" in capsys.readouterr().out
