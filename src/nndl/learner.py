@@ -21,16 +21,18 @@ workspace records, per notebook, a fingerprint of the learner version the
 copy was made from.
 """
 import argparse
+import copy
 import hashlib
 import json
 import os
 import re
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import nbformat
+
+from .persistence import atomic_write
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
@@ -72,7 +74,7 @@ def _replace_regions(source, begin, end, replacement):
 
 def learner_cell(cell):
     """A copy of ``cell`` as the learner gets it: no solution, no hidden test, no output."""
-    cell = nbformat.from_dict(json.loads(json.dumps(cell)))
+    cell = copy.deepcopy(cell)
     stub = (CODE_STUB if cell.cell_type == "code" else TEXT_STUB).split("\n")
     source = _replace_regions(cell.source, "BEGIN SOLUTION", "END SOLUTION", stub)
     if nbgrader_meta(cell).get("solution") and source == cell.source:
@@ -85,9 +87,9 @@ def learner_cell(cell):
 
 def learner_version(notebook):
     """The learner version of a reference notebook (a ``NotebookNode``; the argument is left unchanged)."""
-    copy = nbformat.from_dict(json.loads(json.dumps(notebook)))
-    copy.cells = [learner_cell(cell) for cell in notebook.cells]
-    return copy
+    version = copy.deepcopy(notebook)
+    version.cells = [learner_cell(cell) for cell in notebook.cells]
+    return version
 
 
 def _text(notebook):
@@ -99,17 +101,9 @@ def fingerprint(notebook):
 
 
 def write_atomically(path, text):
-    """Write ``text`` to ``path`` through a temporary file in the same folder, so a crash never leaves half a file."""
-    path = Path(path)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Write ``text`` to ``path`` so that a crash never leaves half a file (``persistence.atomic_write``)."""
+    with atomic_write(path) as f:
+        f.write(text.encode("utf-8"))
 
 
 def course_notebooks(notebooks=NOTEBOOKS):

@@ -65,7 +65,7 @@ def run(path, timeout):
     client = NotebookClient(notebook, timeout=timeout, allow_errors=True,
                             resources={"metadata": {"path": str(Path(path).parent)}})
     try:
-        client.execute()
+        client.execute(stderr=subprocess.DEVNULL)  # the kernel's own start-up warnings are no news to a learner
     except CellTimeoutError:
         return notebook, f"stopped: a cell ran longer than {timeout} s"
     except DeadKernelError:
