@@ -59,3 +59,13 @@ def test_command_line_without_a_workspace(tmp_path, capsys):
     assert cli.main(["progress", "--workspace", str(tmp_path / "nowhere")]) == 0
     out = capsys.readouterr().out
     assert "No workspace at" in out and "python3 course.py setup" in out
+
+
+def test_the_button_of_notebook_00_runs_the_command(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("NNDL_WORKSPACE", str(tmp_path / "none yet"))  # the command the button starts reads it
+    box = progress.progress_button()
+    button = box.children[0]
+    assert button.description == "Check my progress"
+    button.click()  # outside a kernel the output widget lets the lines through to stdout
+    assert f"No workspace at {tmp_path / 'none yet'}: create it with `python3 course.py setup`." in capsys.readouterr().out
+    assert not button.disabled

@@ -102,9 +102,11 @@ def report(workspace=WORKSPACE, timeout=600, notebooks=NOTEBOOKS, out=print):
 
 
 def progress_button():
-    """A button for notebook 00: runs ``python -m nndl progress`` in a separate process and shows its lines."""
+    """A button for notebook 00 (returned, so that a cell ending with it shows it).
+
+    A click runs ``python -m nndl progress`` in a separate process and shows its lines as they come.
+    """
     import ipywidgets as widgets
-    from IPython.display import display
 
     button = widgets.Button(description="Check my progress", icon="list-check")
     output = widgets.Output()
@@ -120,4 +122,4 @@ def progress_button():
         button.disabled = False
 
     button.on_click(on_click)
-    display(widgets.VBox([button, output]))
+    return widgets.VBox([button, output])

@@ -82,7 +82,7 @@ class Exercise:
 
     def hint(self, level=1):
         """Print hint number ``level`` (1 is the gentlest)."""
-        if not 1 <= level <= len(self.hints):
+        if not (isinstance(level, int) and 1 <= level <= len(self.hints)):
             print(f"{self.name} has hints 1 to {len(self.hints)}: {self.name}.hint(1) ... {self.name}.hint({len(self.hints)})")
             return
         more = (f" (Still stuck? {self.name}.hint({level + 1}) is more concrete.)" if level < len(self.hints)
