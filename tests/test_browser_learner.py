@@ -16,7 +16,7 @@ NAME = "01_perceptrons.ipynb"
 
 def test_run_all_in_a_learner_copy_reaches_the_end(jupyterlab, tmp_path):
     require_browser()
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     copy = learner.learner_version(nbformat.read(learner.NOTEBOOKS / NAME, as_version=4))
     check = next(c for c in copy.cells if c.source.startswith("# NBVAL_CHECK_OUTPUT\nex1.check("))
@@ -35,7 +35,8 @@ def test_run_all_in_a_learner_copy_reaches_the_end(jupyterlab, tmp_path):
         wait_until_kernel_idle(base, token)
         page.click(".lm-MenuBar-itemLabel:text-is('Run')")
         page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
-        page.wait_for_timeout(1000)
+        last_prompt = page.locator(".jp-CodeCell .jp-InputArea-prompt").last
+        expect(last_prompt).to_have_text(re.compile(r"\[\d+\]:"), timeout=120_000)  # stays [ ]: if Run All stops
         wait_until_kernel_idle(base, token)
         prompts = page.locator(".jp-CodeCell .jp-InputArea-prompt").all_inner_texts()
         errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count()
