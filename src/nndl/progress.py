@@ -73,7 +73,11 @@ def run(path, timeout):
     return notebook, ""
 
 
-def report(workspace=WORKSPACE, timeout=600, notebooks=NOTEBOOKS, out=print):
+def _say(line):
+    print(line, flush=True)  # each line as it comes, also through a pipe (the button of notebook 00)
+
+
+def report(workspace=WORKSPACE, timeout=600, notebooks=NOTEBOOKS, out=_say):
     """Run every course notebook of ``workspace`` and print its exercises' status; returns (done, total)."""
     workspace = Path(workspace)
     names = [p.name for p in sorted(Path(notebooks).glob("[0-9][0-9]_*.ipynb"))]
