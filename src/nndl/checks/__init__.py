@@ -7,12 +7,12 @@ the reference answer with a line on why it is right.  The solution code is
 read from the solution region of the reference notebook in ``notebooks/``,
 so it is written in one place only.
 
-A check such as ``check_perceptron(perceptron)`` (what ``ex1.check`` calls)  The check tries several cases, edge cases included,
-and prints one line: ``✓`` with a short confirmation, or ``✗`` with a hint
-in words a learner understands, never the expected answer itself.  A
-function that still raises ``NotImplementedError`` (an unsolved exercise in
-a released assignment) gets a friendly "not done yet" instead of a
-traceback, so the rest of the notebook keeps running.  A check returns
+A check such as ``check_perceptron(perceptron)``, which ``ex1.check`` calls,
+tries several cases, edge cases included, and prints one line: ``✓`` with
+a short confirmation, or ``✗`` with a hint in words a learner understands,
+never the expected answer itself.  A function that still raises
+``NotImplementedError`` (an unsolved exercise in a learner's copy) gets a
+friendly "not done yet" instead of a traceback.  A check returns
 None, so that a notebook shows the printed line only.
 
 Chapter modules write their checks with the ``check`` decorator and raise
