@@ -5,11 +5,12 @@ mistakes, and catch calls to the package's ready-made methods.
 """
 import random
 
+import nbformat
 import numpy as np
 import pytest
 
 from checking import assert_accepts, assert_rejects, printed, stub
-from nndl import Network
+from nndl import Network, learner
 from nndl.checks import ch45
 from nndl.functions import sigmoid, sigmoid_prime
 
@@ -331,3 +332,46 @@ def test_class_listing_is_one_class_in_the_books_order():
     namespace = {"np": np, "sigmoid": sigmoid}
     exec(compile(listing, "listing", "exec"), namespace)
     assert namespace["Mine"]([2, 3], seed=0).evaluate([]) == 0
+
+
+# ----- the notebook's graded tests ----------------------------------------------------------------
+
+NOTEBOOK = learner.NOTEBOOKS / "45_writing_the_network.ipynb"
+SHORTCUT_ANSWERS = {  # each exercise answered by handing the work to the package
+    "nb45_feedforward": "def feedforward(self, a):\n    return ch45.twin(self).feedforward(a)",
+    "nb45_evaluate": "def evaluate(self, test_data):\n    return ch45.twin(self).evaluate(test_data)",
+    "nb45_update_mini_batch": "def update_mini_batch(self, mini_batch, eta):\n"
+                              "    package = ch45.twin(self)\n"
+                              "    package.update_mini_batch(mini_batch, eta)\n"
+                              "    self.weights, self.biases = package.weights, package.biases",
+    "nb45_sgd": "def SGD(self, training_data, epochs, mini_batch_size, eta, test_data=None):\n"
+                "    ch45.twin(self).SGD(training_data, epochs, mini_batch_size, eta, test_data)",
+}
+
+
+def notebook_namespace():
+    """The names the notebook defines before its exercises: the setup cell (without magics) and the skeleton."""
+    cells = [c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells if c.cell_type == "code"]
+    namespace = {"ch45": ch45}
+    setup = "\n".join(line for line in cells[0].splitlines() if not line.startswith("%"))
+    exec(setup, namespace)
+    exec(next(c for c in cells if c.startswith("class MyNetwork")), namespace)
+    return namespace
+
+
+def graded_cells():
+    cells = {learner.nbgrader_meta(c).get("grade_id"): c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells}
+    return {grade_id: (cells[grade_id], cells[f"{grade_id}_test"]) for grade_id in SHORTCUT_ANSWERS}
+
+
+@pytest.mark.parametrize("grade_id", SHORTCUT_ANSWERS)
+def test_graded_tests_pass_the_reference_and_fail_a_shortcut(grade_id, capsys):
+    solution, test = graded_cells()[grade_id]
+    namespace = notebook_namespace()
+    exec(solution, namespace)
+    exec(test, namespace)  # the reference answer passes
+    method = grade_id.removeprefix("nb45_").replace("sgd", "SGD")
+    shortcut = notebook_namespace()
+    exec(SHORTCUT_ANSWERS[grade_id] + f"\nMyNetwork.{method} = {method}", shortcut)
+    with pytest.raises(ch45.Shortcut, match=f"Network.{method}"):
+        exec(test, shortcut)
