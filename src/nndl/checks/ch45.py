@@ -5,9 +5,10 @@ check builds a small ``MyNetwork``, gives the package's ``Network`` the same
 weights, and compares: the same outputs, the same count, the same weights
 after a few updates.  While the learner's code runs, ``no_shortcuts()`` makes
 the package's ready-made methods raise, so that calling them instead of
-writing the method is caught.  Each check replaces the *other* methods of
-the instance by the package's, so an exercise can be checked before the
-earlier ones are done.
+writing the method is caught.  Where the method under check calls another
+one (``evaluate`` calls ``feedforward``; ``SGD`` calls ``update_mini_batch``
+and ``evaluate``), the check gives the instance the package's version or a
+recorder, so an exercise can be checked before the others are done.
 
 ``with_fallbacks(MyNetwork)`` is what the notebook trains: the learner's
 class, with each method that does not pass its check yet replaced by the
