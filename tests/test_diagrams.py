@@ -15,6 +15,8 @@ FIGURES = {
     "784-30-10": lambda: diagrams.network([784, 30, 10], output_names=range(10)),
     "nand_adder": diagrams.nand_adder,
     "backprop_flow": diagrams.backprop_flow,
+    "784-10": lambda: diagrams.network([784, 10]),
+    "flow of three layers": lambda: diagrams.backprop_flow((2, 3, 2)),
 }
 
 

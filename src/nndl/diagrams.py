@@ -201,6 +201,8 @@ def nand_adder():
 
 # ----- the flow of δ backwards (notebook 04) --------------------------------------------------------
 
+FLOW_WIDTH = 13.5  # the least width, in units, that holds the captions
+
 def backprop_flow(sizes=(3, 4, 4, 2)):
     """The two passes of backpropagation on a small network: a and z forwards, the error δ backwards.
 
@@ -214,7 +216,8 @@ def backprop_flow(sizes=(3, 4, 4, 2)):
     L = len(sizes)
     top = max(sizes) / 2
     right = LAYER_GAP * (L - 1)
-    fig, ax = _canvas((-1.6, right + 1.6), (-top - 3.6, top + 2.0))
+    margin = max(1.6, (FLOW_WIDTH - right) / 2)  # room for the long lines of text above and below
+    fig, ax = _canvas((-margin, right + margin), (-top - 3.6, top + 2.0))
     xs, _ = _layers(ax, sizes, dict(color="silver", linewidth=0.6))
     for l, x in enumerate(xs, start=1):
         _label(ax, x, top + 0.3, f"layer {l}" if l < L else f"layer {l} = L", fontsize=10)
