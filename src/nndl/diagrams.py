@@ -1,5 +1,7 @@
 """The book's diagrams, drawn in code: a perceptron, a layered network, the NAND adder, the flow of δ.
 
+Notebook 45 shows the digit network and the flow of δ; the perceptron and the
+adder belong to notebook 01, layered networks to 02 and 05, the flow of δ to 04.
 Each function returns a new ``matplotlib.figure.Figure`` (no pyplot state, so
 it is safe anywhere); a notebook shows it with ``display(fig)`` or by leaving
 it as a cell's last value.  Coordinates are in "neuron units": neurons are
