@@ -80,8 +80,11 @@ def lab(args):
 
 
 def test(args):
+    """Run pytest on ``tests`` and ``notebooks``, or only on the test paths given in ``args``."""
     start = time.monotonic()
-    status = subprocess.call([str(BIN / "python"), "-m", "pytest", "tests", "notebooks", "--nbval-lax",
+    named = any((ROOT / arg.split("::")[0]).exists() for arg in args if not arg.startswith("-"))
+    paths = [] if named else ["tests", "notebooks"]
+    status = subprocess.call([str(BIN / "python"), "-m", "pytest", *paths, "--nbval-lax",
                               "--nbval-cell-timeout=600", *args],
                              cwd=ROOT)
     print(f"course.py test: finished in {time.monotonic() - start:.0f} s with exit status {status}")

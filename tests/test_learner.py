@@ -169,10 +169,15 @@ def test_refresh_from_the_command_line(tmp_path, capsys):
     assert "no course notebook 1.ipynb" in capsys.readouterr().err
 
 
-def test_lab_opens_the_workspace_and_with_solutions_the_reference_notebooks(monkeypatch, tmp_path, capsys):
+def load_course_script():
     spec = importlib.util.spec_from_file_location("course_script", ROOT / "course.py")
     course = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(course)
+    return course
+
+
+def test_lab_opens_the_workspace_and_with_solutions_the_reference_notebooks(monkeypatch, tmp_path, capsys):
+    course = load_course_script()
     calls = []
     monkeypatch.setattr(course.subprocess, "call", lambda command, **kwargs: calls.append(command) or 0)
     monkeypatch.setattr(course, "WORKSPACE", tmp_path / "mine")
@@ -185,3 +190,14 @@ def test_lab_opens_the_workspace_and_with_solutions_the_reference_notebooks(monk
     assert course.lab(["--solutions", "--no-browser"]) == 0
     assert calls == [[jupyter, "lab", "--notebook-dir", str(ROOT / "notebooks"), "--no-browser"]]
     assert "solutions included" in capsys.readouterr().out
+
+
+def test_course_test_runs_everything_or_only_the_tests_named(monkeypatch):
+    course = load_course_script()
+    calls = []
+    monkeypatch.setattr(course.subprocess, "call", lambda command, **kwargs: calls.append(command) or 0)
+    course.test(["-k", "mnist"])
+    course.test(["tests/test_network.py::test_feedforward", "-x"])
+    everything, named = calls
+    assert everything[3:5] == ["tests", "notebooks"] and everything[-2:] == ["-k", "mnist"]
+    assert "tests" not in named and named[-2:] == ["tests/test_network.py::test_feedforward", "-x"]
