@@ -9,8 +9,11 @@ import time
 import matplotlib
 
 matplotlib.use("Agg")
+import IPython.display
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from matplotlib.figure import Figure
 
 from nndl import descent, mnist, widgets
 from nndl.network import History, Network
@@ -22,6 +25,51 @@ PNG = b"\x89PNG"
 def small_mnist():
     training_data, _, test_data = mnist.load_data()
     return training_data[:1000], test_data[:300]
+
+
+# ----- every interact: a Figure displayed from the callback, nothing returned ----------------------
+
+SMALL_SWEEP = {"settings": {"sizes": [784, 30, 10], "epochs": 1, "training_examples": 10},
+               "runs": [{"eta": e, "accuracy": [a], "cost": [c]} for e, a, c in
+                        ((0.01, 0.1, 0.5), (1.0, 0.6, 0.2), (3.0, 0.9, 0.1), (100.0, 0.1, 0.5))]}
+
+INTERACTS = {"sigmoid": widgets.sigmoid_explorer, "descent": widgets.gradient_descent_explorer,
+             "sweep": lambda: widgets.learning_rate_sweep(SMALL_SWEEP)}
+
+
+def another_value(control):
+    """A value the control can take other than its current one."""
+    if not hasattr(control, "options"):
+        return control.max if control.value != control.max else control.min
+    values = [value for _, value in control.options] if isinstance(control.options[0], tuple) else control.options
+    if type(control).__name__ == "SelectMultiple":
+        return (values[1],)
+    return next(value for value in values if value != control.value)
+
+
+@pytest.mark.parametrize("name", INTERACTS)
+def test_each_interact_displays_a_new_figure_for_each_control_and_returns_nothing(name, monkeypatch):
+    """What failed in notebook 02: a callback drawing with pyplot and returning its Axes drew outside the widget."""
+    plt.close("all")
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda *objects: shown.extend(objects))
+    explorer = INTERACTS[name]()
+    controls = [c for c in explorer.children if hasattr(c, "value") and c is not explorer.out]
+    for control in controls:
+        before = len(shown)
+        control.value = another_value(control)
+        assert explorer.result is None, f"{control.description}: the callback returned {explorer.result!r}"
+        assert len(shown) == before + 1 and isinstance(shown[-1], Figure), control.description
+        assert plt.get_fignums() == [], "a pyplot figure would be shown outside the widget"
+    assert len(controls) == {"sigmoid": 2, "descent": 5, "sweep": 1}[name]
+
+
+def test_sigmoid_explorer_draws_the_neuron_of_its_sliders():
+    w, b = widgets.sigmoid_explorer().children[:2]
+    assert (w.description, b.description) == ("weight w", "bias b")
+    fig = widgets.draw_sigmoid_neuron(2.0, -1.0)
+    x, y = fig.axes[0].get_lines()[1].get_data()
+    np.testing.assert_allclose(y, 1 / (1 + np.exp(-(2.0 * x - 1.0))))
 
 
 # ----- gradient descent explorer ------------------------------------------------------------------
@@ -54,9 +102,7 @@ def test_moving_eta_alone_reaches_every_regime_on_both_surfaces():
 # ----- learning-rate sweep ----------------------------------------------------------------------
 
 def test_sweep_widget_starts_with_the_smallest_best_and_largest_eta():
-    sweep = {"settings": {"sizes": [784, 30, 10], "epochs": 1, "training_examples": 10},
-             "runs": [{"eta": e, "accuracy": [a], "cost": [c]} for e, a, c in
-                      ((0.01, 0.1, 0.5), (1.0, 0.6, 0.2), (3.0, 0.9, 0.1), (100.0, 0.1, 0.5))]}
+    sweep = SMALL_SWEEP
     picker = widgets.learning_rate_sweep(sweep).children[0]
     assert picker.value == (0.01, 3.0, 100.0)
     fig = widgets.draw_sweep(sweep, picker.value)

@@ -1,5 +1,7 @@
 """Interactive tools for the notebooks, built on ipywidgets with matplotlib figures (no ipympl needed).
 
+* ``sigmoid_explorer()`` (notebook 02): sliders for a sigmoid neuron's weight
+  and bias; its output curve redraws.
 * ``gradient_descent_explorer()`` (notebooks 03 and 06): sliders for η, the
   start and the number of steps over a cost valley; the path and the cost per
   step redraw.
@@ -15,8 +17,12 @@ Every picture comes from a plain function or method that returns a figure
 (``draw_descent``, ``draw_sweep``, ``LearningRateExplorer.figure``), so the
 tests check them without a browser.  The figures are ``matplotlib.figure.Figure``
 objects made without pyplot: pyplot keeps global state and is not safe to use
-from the background thread in which the explorer trains.  ipywidgets is
-imported only when a widget is built.
+from the background thread in which the explorer trains.  An ``interact``
+callback shows its figure with ``display(fig)`` and returns None: ipywidgets
+captures pyplot figures only under the full name of the inline backend
+(``module://matplotlib_inline.backend_inline``), so a callback drawing with
+pyplot would show its picture once, outside the widget, and never redraw.
+ipywidgets is imported only when a widget is built.
 """
 import io
 import threading
@@ -43,6 +49,30 @@ def figure_png(fig, dpi=80):
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
     return buffer.getvalue()
+
+
+# ----- one sigmoid neuron (notebook 02) ---------------------------------------------------------
+
+def draw_sigmoid_neuron(w=1.0, b=0.0):
+    """The sigmoid explorer's picture: σ(w x + b) against x, beside the perceptron's step."""
+    fig = Figure(figsize=(6, 3.5))
+    plots.plot_sigmoid_neuron(w, b, fig.subplots())
+    fig.tight_layout()
+    return fig
+
+
+def sigmoid_explorer():
+    """Sliders for the weight and the bias of a one-input sigmoid neuron, redrawing ``draw_sigmoid_neuron``."""
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    def show(w, b):
+        display(draw_sigmoid_neuron(w, b))
+
+    return widgets.interactive(
+        show,
+        w=widgets.FloatSlider(value=1.0, min=-10, max=10, step=0.25, description="weight w"),
+        b=widgets.FloatSlider(value=0.0, min=-10, max=10, step=0.25, description="bias b"))
 
 
 # ----- gradient descent on a valley (notebooks 03 and 06) ---------------------------------------
