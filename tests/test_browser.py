@@ -61,7 +61,7 @@ def check_descent_explorer(run):
     explorer.scroll_into_view_if_needed()
     picture = check_sliders(page, explorer, [("η", "ArrowRight", "0.1122"), ("start v1", "ArrowLeft", "1.10"),
                                              ("start v2", "ArrowLeft", "0.90"), ("steps", "ArrowRight", "21")])
-    dropdown(explorer, "surface").select_option("valley")
+    dropdown(explorer, "surface").select_option(label="round valley")
     settled_image(explorer.locator(".widget-output img"), page, previous=picture)
     check_interact_output(explorer)
     return explorer
@@ -100,7 +100,7 @@ def check_mnist_explorer(run):
     plot, status = explorer.locator("img.nndl-explorer-plot"), explorer.locator(".nndl-explorer-status")
     explorer.scroll_into_view_if_needed()
     empty = settled_image(plot, page)
-    dropdown(explorer, "hidden").select_option("10")
+    dropdown(explorer, "hidden").select_option(label="10")
     expect(status).to_have_text("η = 3, 10 hidden, mini-batch 10: not tried yet, press Train")
 
     explorer.get_by_role("button", name="Train").click()
@@ -112,7 +112,7 @@ def check_mnist_explorer(run):
 
     assert press_slider(page, slider(explorer, "η"), "ArrowLeft") == "1"
     expect(status).to_have_text("η = 1, 10 hidden, mini-batch 10: not tried yet, press Train")
-    dropdown(explorer, "mini-batch").select_option("20")
+    dropdown(explorer, "mini-batch").select_option(label="20")
     expect(status).to_have_text("η = 1, 10 hidden, mini-batch 20: not tried yet, press Train")
     assert settled_image(plot, page, previous=trained) != trained  # the earlier run, now faded
 
@@ -123,7 +123,7 @@ def check_mnist_explorer(run):
     assert int(re.search(r"after (\d+) epochs?", stopped).group(1)) < 5, stopped
     run.screenshot("mnist-explorer-stopped")
 
-    dropdown(explorer, "mini-batch").select_option("10")
+    dropdown(explorer, "mini-batch").select_option(label="10")
     press_slider(page, slider(explorer, "η"), "ArrowRight")
     expect(status).to_contain_text("(tried before)")
     assert settled_image(plot, page) == trained

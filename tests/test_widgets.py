@@ -149,13 +149,26 @@ def test_stop_ends_training_after_the_current_epoch(small_mnist):
     assert len(explorer.train(3.0, 10, 10)) == 5  # training it again runs to the end
 
 
-def test_explorer_figure_fades_earlier_runs(small_mnist):
+def test_explorer_figure_fades_earlier_runs_and_each_run_keeps_its_colour(small_mnist):
     explorer = widgets.LearningRateExplorer(*small_mnist, epochs=1)
     explorer.train(3.0, 10, 10)
     explorer.train(0.1, 10, 10)
-    lines = explorer.figure(current=(0.1, 10, 10)).axes[0].get_lines()
-    assert [(line.get_label(), line.get_alpha()) for line in lines] == [
-        ("η = 3, 10 hidden, mini-batch 10", 0.35), ("η = 0.1, 10 hidden, mini-batch 10", None)]
+    for current in ((0.1, 10, 10), (3.0, 10, 10)):
+        lines = explorer.figure(current=current).axes[0].get_lines()
+        assert [(line.get_label(), line.get_color()) for line in lines] == [
+            ("η = 3, 10 hidden, mini-batch 10", "C0"), ("η = 0.1, 10 hidden, mini-batch 10", "C1")]
+        assert [line.get_alpha() for line in lines] == [None if (3.0, 10, 10) == current else 0.35,
+                                                        None if (0.1, 10, 10) == current else 0.35]
+
+
+def test_explorer_offers_exactly_the_etas_notebook_06_asks_for():
+    explorer = widgets.LearningRateExplorer([(np.zeros((784, 1)), np.zeros((10, 1)))], [(np.zeros((784, 1)), 0)])
+    explorer.widget()
+    etas = [value for _, value in explorer.ui.eta.options]
+    assert {0.001, 3.0, 100.0} <= set(etas) and explorer.ui.eta.value == 3.0
+    for eta in (0.001, 3.0, 100.0):
+        explorer.ui.eta.value = eta
+        assert explorer.ui.status.value.startswith(f"η = {eta:g}, 30 hidden")
 
 
 # ----- MNIST learning-rate explorer: the widget, with its training thread --------------------------
@@ -176,7 +189,8 @@ def test_train_button_trains_in_a_thread_and_a_tried_setting_shows_at_once(small
     ui.train.click()
     explorer.thread.join(timeout=60)
     assert (3.0, 10, 10) in explorer.runs
-    assert ui.progress.value == 2 and ui.status.value.endswith("after epoch 2")
+    assert ui.progress.value == 2 and ui.status.value.endswith("after 2 epochs")
+    assert ui.status.value.startswith("η = 3, 10 hidden, mini-batch 10: validation accuracy ")
     assert ui.image.value != empty_plot and (ui.train.disabled, ui.stop.disabled) == (False, True)
     trained_plot = ui.image.value
 

@@ -7,9 +7,9 @@
   step redraw.
 * ``learning_rate_sweep(sweep)`` (notebook 06): accuracy against η on a log
   axis, and the training cost per epoch of the η's you tick.
-* ``learning_rate_explorer(training_data, test_data)`` (notebook 06): train on
-  MNIST at the η, hidden layer and mini-batch size you pick, with a live
-  accuracy plot, earlier runs kept faded, a Stop button and a cache of runs.
+* ``learning_rate_explorer(training_data, validation_data)`` (notebook 06):
+  train on MNIST at the η, hidden layer and mini-batch size you pick, with a
+  live accuracy plot, earlier runs kept faded, a Stop button and a cache of runs.
 * ``train_live(net, ...)`` (notebooks 05 and 06): ``Network.SGD`` with an
   epoch progress bar and the accuracy curve redrawn after every epoch.
 
@@ -33,6 +33,7 @@ from matplotlib.figure import Figure
 
 from . import descent, plots
 from .network import Network
+from .sweep import DEFAULT_ETAS
 
 SURFACES = {s.name: s for s in (descent.VALLEY, descent.ELONGATED_VALLEY)}
 
@@ -42,6 +43,13 @@ def _natural_size_layout():
     import ipywidgets as widgets
 
     return widgets.Layout(align_self="flex-start")
+
+
+def _row(children):
+    """An HBox whose controls wrap onto the next line in a narrow window, instead of sticking out."""
+    import ipywidgets as widgets
+
+    return widgets.HBox(children, layout=widgets.Layout(flex_flow="row wrap"))
 
 
 def figure_png(fig, dpi=80):
@@ -162,12 +170,13 @@ class LiveCurve:
         self.progress = widgets.IntProgress(value=0, min=0, max=epochs, description="epochs")
         self.readout = widgets.Label(f"0 / {epochs} epochs")
         self.image = widgets.Image(format="png", value=self.figure_png({}), layout=_natural_size_layout())
-        self.widget = widgets.VBox([widgets.HBox([self.progress, self.readout]), self.image])
+        self.widget = widgets.VBox([_row([self.progress, self.readout]), self.image])
 
     def figure_png(self, runs):
         fig = Figure(figsize=(6, 3.5))
         ax = plots.plot_accuracy(runs, fig.subplots())
-        ax.set_xlim(0.5, self.progress.max + 0.5)
+        ax.set_xlim(-0.5, self.progress.max - 0.5)  # epochs 0 ... epochs - 1, as in the transcript
+        fig.tight_layout()
         return figure_png(fig)
 
     def update(self, epoch, history):
@@ -197,8 +206,12 @@ def train_live(net, training_data, epochs, mini_batch_size, eta, test_data=None,
 class LearningRateExplorer:
     """Train on MNIST at a chosen η, hidden layer size and mini-batch size, and compare runs.
 
+    Runs are compared on the validation data: choosing η by the test data
+    would tune it to the test set (notebook 05).  The η's offered are the
+    sweep's, ``DEFAULT_ETAS``, so 0.001, 3 and 100 are among them exactly.
+
     The logic, without widgets: ``train(eta, hidden, mini_batch_size)``
-    returns a run's test accuracy per epoch, from the cache when that setting
+    returns a run's validation accuracy per epoch, from the cache when that setting
     was tried before; ``stop()`` ends a running training after its current
     epoch; ``figure(current)`` draws every run, the current one bold and the
     others faded.
@@ -210,8 +223,8 @@ class LearningRateExplorer:
     click, and SGD's callback returns False once Stop is pressed.
     """
 
-    def __init__(self, training_data, test_data, epochs=5, seed=0):
-        self.training_data, self.test_data = training_data, test_data
+    def __init__(self, training_data, validation_data, epochs=5, seed=0):
+        self.training_data, self.validation_data = training_data, validation_data
         self.epochs, self.seed = epochs, seed
         self.runs = {}  # (eta, hidden, mini_batch_size) -> test accuracy per epoch
         self.thread = None
@@ -221,7 +234,7 @@ class LearningRateExplorer:
 
     @staticmethod
     def key(eta, hidden, mini_batch_size):
-        """A setting as a cache key; η is rounded to the 3 significant digits the slider shows."""
+        """A setting as a cache key; η is rounded to 3 significant digits."""
         return float(f"{eta:.3g}"), int(hidden), int(mini_batch_size)
 
     @staticmethod
@@ -251,7 +264,7 @@ class LearningRateExplorer:
         n_in, n_out = len(self.training_data[0][0]), len(self.training_data[0][1])  # 784 pixels, 10 digits
         try:
             Network([n_in, key[1], n_out], seed=self.seed, dtype=np.float32).SGD(
-                self.training_data, self.epochs, key[2], key[0], test_data=self.test_data, quiet=True,
+                self.training_data, self.epochs, key[2], key[0], test_data=self.validation_data, quiet=True,
                 callback=after_epoch)
         finally:
             self._stop.clear()
@@ -265,18 +278,22 @@ class LearningRateExplorer:
         self._stop.set()
 
     def figure(self, current=None, current_accuracy=None):
-        """Every cached run, faded, and ``current`` (a key) bold, with ``current_accuracy`` if it is not cached."""
+        """Every cached run, faded, and ``current`` (a key) bold, with ``current_accuracy`` if it is not cached.
+
+        Runs are drawn in the order they were first trained, so each keeps its colour.
+        """
         with self._lock:
-            runs = {self.label(k): list(v) for k, v in self.runs.items() if k != current}
-            if current is not None:
-                runs[self.label(current)] = list(current_accuracy if current_accuracy is not None
-                                                 else self.runs.get(current, []))
+            runs = {self.label(k): list(v) for k, v in self.runs.items()}
+            if current is not None and current_accuracy is not None:
+                runs[self.label(current)] = list(current_accuracy)
         fig = Figure(figsize=(7, 4))
         ax = fig.subplots()
         faded = [label for label in runs if current is None or label != self.label(current)]
-        plots.plot_accuracy(runs, ax, faded=faded)
-        ax.set_xlim(0.5, self.epochs + 0.5)
-        ax.set_title(f"test accuracy, {len(self.training_data):,} training images, {self.epochs} epochs")
+        plots.plot_accuracy(runs, ax, faded=faded, data="validation")
+        ax.set_xlim(-0.5, self.epochs - 0.5)
+        ax.set_title(f"{len(self.training_data):,} training images, {len(self.validation_data):,} validation images, "
+                     f"{self.epochs} epochs", fontsize=10)
+        fig.tight_layout()
         return fig
 
     def widget(self):
@@ -284,8 +301,8 @@ class LearningRateExplorer:
         import ipywidgets as widgets
 
         ui = self.ui = SimpleNamespace(
-            eta=widgets.FloatLogSlider(value=3.0, base=10, min=-3, max=2, step=0.25, description="η",
-                                       readout_format=".3g", continuous_update=False),
+            eta=widgets.SelectionSlider(options=[(f"{eta:g}", eta) for eta in DEFAULT_ETAS], value=3.0,
+                                        description="η", continuous_update=False),
             hidden=widgets.Dropdown(options=[10, 30, 100], value=30, description="hidden"),
             batch=widgets.Dropdown(options=[1, 10, 20, 100], value=10, description="mini-batch"),
             train=widgets.Button(description="Train", button_style="primary", icon="play"),
@@ -300,7 +317,8 @@ class LearningRateExplorer:
         def show(key, accuracy, note=""):
             ui.image.value = figure_png(self.figure(key, accuracy))
             ui.progress.value = len(accuracy)
-            ui.status.value = (f"{self.label(key)}: {accuracy[-1]:.2%} after epoch {len(accuracy)}{note}"
+            ui.status.value = (f"{self.label(key)}: validation accuracy {accuracy[-1]:.2%} after "
+                               f"{len(accuracy)} epoch{'s' if len(accuracy) > 1 else ''}{note}"
                                if accuracy else f"{self.label(key)}{note}")
 
         def on_setting_changed(_):
@@ -347,10 +365,10 @@ class LearningRateExplorer:
             control.observe(on_setting_changed, names="value")
         ui.train.on_click(on_train)
         ui.stop.on_click(lambda _: self.stop())
-        return widgets.VBox([widgets.HBox([ui.eta, ui.hidden, ui.batch]),
-                             widgets.HBox([ui.train, ui.stop, ui.progress]), ui.status, ui.image])
+        return widgets.VBox([_row([ui.eta, ui.hidden, ui.batch]), _row([ui.train, ui.stop, ui.progress]),
+                             ui.status, ui.image])
 
 
-def learning_rate_explorer(training_data, test_data, epochs=5, seed=0):
+def learning_rate_explorer(training_data, validation_data, epochs=5, seed=0):
     """The MNIST learning-rate explorer widget (see ``LearningRateExplorer``)."""
-    return LearningRateExplorer(training_data, test_data, epochs, seed).widget()
+    return LearningRateExplorer(training_data, validation_data, epochs, seed).widget()
