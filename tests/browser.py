@@ -112,7 +112,8 @@ class JupyterLab:
         return json.loads(body) if body else None
 
     def url(self, name):
-        return f"{self.base}/lab/tree/{urllib.parse.quote(name)}?token={self.token}"
+        """The notebook's address; ``reset`` opens it alone, not beside the notebooks opened before."""
+        return f"{self.base}/lab/tree/{urllib.parse.quote(name)}?reset&token={self.token}"
 
     def session(self, name):
         """The server's session of the notebook ``name``, or None before its kernel starts."""
@@ -180,7 +181,7 @@ def run_all(page, lab, notebook_path, timeout=600):
     name = Path(notebook_path).name
     shutil.copy(notebook_path, lab.root / name)
     page.goto(lab.url(name))
-    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
+    page.wait_for_selector(".jp-NotebookPanel:visible .jp-Cell", timeout=60_000)
     deadline = time.monotonic() + 60
     while lab.session(name) is None and time.monotonic() < deadline:
         page.wait_for_timeout(500)

@@ -71,7 +71,7 @@ def check_live_curve(run):
     """Notebook 05's live training: the bar is full, and the readout agrees with the book's transcript below it."""
     page = run.page
     bar = page.locator(".widget-hprogress").first
-    readout = page.locator(".widget-label", has_text="epochs").first.inner_text()
+    readout = page.locator(".widget-label", has_text=re.compile(r"^\d+ / \d+ epochs")).first.inner_text()
     assert page.locator("img.widget-image").count() >= 1
     cell = next(c for c in run.notebook.cells if "train_live(" in c.source)
     transcript = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream").split("\n")

@@ -37,10 +37,7 @@ def explorer_figure():
 
 def live_curve_figure():
     live = widgets.LiveCurve(30, "[784, 30, 10], η = 3")
-    fig = plt.figure(figsize=(6, 3.5))
-    ax = plots.plot_accuracy({live.label: np.linspace(0.91, 0.95, 30)}, fig.subplots())
-    ax.set_xlim(-0.5, 29.5)
-    return fig
+    return live.figure({live.label: History(10_000, list(range(9100, 9500, 14))[:29] + [9491])})
 
 
 path = descent.gradient_descent

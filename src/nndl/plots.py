@@ -102,10 +102,10 @@ def plot_learning_rates(surface, etas, start=(1.2, 1.0), steps=25):
     """One descent path per η, side by side on a shared scale, each titled with its regime."""
     from . import descent
 
-    fig, axes = plt.subplots(1, len(etas), figsize=(3.6 * len(etas), 4), sharey=True, layout="constrained")
+    fig, axes = plt.subplots(1, len(etas), figsize=(2.6 * len(etas), 3.3), sharey=True, layout="constrained")
     for ax, eta in zip(axes, etas):
         plot_descent(surface, descent.gradient_descent(surface, start, eta, steps), ax)
-        ax.set_title(f"η = {eta}: {descent.regime(surface, eta)}")
+        ax.set(title=f"η = {eta}: {descent.regime(surface, eta)}", xticks=[-1, 0, 1], yticks=[-1, 0, 1])
         if ax is not axes[0]:
             ax.set_ylabel("")
             ax.get_legend().remove()

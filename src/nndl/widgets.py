@@ -169,22 +169,23 @@ class LiveCurve:
         self.label = label
         self.progress = widgets.IntProgress(value=0, min=0, max=epochs, description="epochs")
         self.readout = widgets.Label(f"0 / {epochs} epochs")
-        self.image = widgets.Image(format="png", value=self.figure_png({}), layout=_natural_size_layout())
+        self.image = widgets.Image(format="png", value=figure_png(self.figure({})), layout=_natural_size_layout())
         self.widget = widgets.VBox([_row([self.progress, self.readout]), self.image])
 
-    def figure_png(self, runs):
+    def figure(self, runs):
+        """The accuracy of ``runs`` (as for ``plots.plot_accuracy``) on an axis from the first epoch to the last."""
         fig = Figure(figsize=(6, 3.5))
         ax = plots.plot_accuracy(runs, fig.subplots())
         ax.set_xlim(-0.5, self.progress.max - 0.5)  # epochs 0 ... epochs - 1, as in the transcript
         fig.tight_layout()
-        return figure_png(fig)
+        return fig
 
     def update(self, epoch, history):
         self.progress.value = epoch + 1
         self.readout.value = f"{epoch + 1} / {self.progress.max} epochs"
         if history.test_correct:
             self.readout.value += f", test accuracy {history.test_accuracy[-1]:.2%}"
-            self.image.value = self.figure_png({self.label: history})
+            self.image.value = figure_png(self.figure({self.label: history}))
 
 
 def train_live(net, training_data, epochs, mini_batch_size, eta, test_data=None, label=None):
