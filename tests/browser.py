@@ -225,12 +225,26 @@ def page_problems(page):
 
 # ----- driving widgets ------------------------------------------------------------------------------
 
+def image_data(locator):
+    """The picture an ``img`` shows, as a data URL (widgets show theirs from blob URLs, new ones for the same picture)."""
+    return locator.evaluate("""async (img) => {
+        const blob = await (await fetch(img.src)).blob();
+        return await new Promise((done) => { const r = new FileReader(); r.onload = () => done(r.result);
+                                             r.readAsDataURL(blob); });
+    }""")
+
+
 def settled_image(locator, page, previous=None, timeout=60):
-    """The image's data once it has stopped changing and differs from ``previous`` (a redraw changes it several times)."""
+    """The picture once it has stopped changing and differs from ``previous`` (a redraw changes it several times)."""
+    from playwright.sync_api import Error
+
     deadline = time.monotonic() + timeout
     last = None
     while time.monotonic() < deadline:
-        current = locator.get_attribute("src")
+        try:
+            current = image_data(locator)
+        except Error:  # the image was replaced while being read
+            current = None
         if current and current == last and current != previous:
             return current
         last = current

@@ -189,7 +189,7 @@ def test_train_button_trains_in_a_thread_and_a_tried_setting_shows_at_once(small
     ui.train.click()
     explorer.thread.join(timeout=60)
     assert (3.0, 10, 10) in explorer.runs
-    assert ui.progress.value == 2 and ui.status.value.endswith("after 2 epochs")
+    assert ui.progress.value == 2 and ui.status.value.endswith("after epoch 1")  # the transcript's "Epoch 1"
     assert ui.status.value.startswith("η = 3, 10 hidden, mini-batch 10: validation accuracy ")
     assert ui.image.value != empty_plot and (ui.train.disabled, ui.stop.disabled) == (False, True)
     trained_plot = ui.image.value

@@ -138,7 +138,7 @@ def plot_accuracy(runs, ax=None, faded=(), data="test"):
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(alpha=0.3)
     if runs:
-        ax.legend(fontsize="small", loc="lower left" if low > 0 else "best")
+        ax.legend(fontsize="small", loc="best")
     return ax
 
 
@@ -188,13 +188,14 @@ def plot_sweep(sweep, ax=None, chance=0.1, data="test"):
                                             (hi, edges[-1], "tab:red", 0.08, "too large")):
         if end > start:
             ax.axvspan(start, end, color=colour, alpha=alpha, linewidth=0)
-            ax.text(np.sqrt(start * end), 97, text, ha="center", va="top", fontsize=10)
+            ax.text(np.sqrt(start * end), 107, text, ha="center", va="top", fontsize=10)  # above the 100% line
     ax.semilogx(etas, 100 * accuracy, "-", linewidth=2, color="black")
     colours = eta_colours(list(etas))
     ax.scatter(etas, 100 * accuracy, c=[colours[eta] for eta in etas], s=40, zorder=3, edgecolor="black")
     ax.axhline(100 * chance, color="gray", linestyle=":", label=f"chance ({chance:.0%})")
     s = sweep["settings"]
-    ax.set(xlabel="learning rate η", ylabel=f"{data} accuracy (%)", ylim=(0, 100), xlim=(edges[0], edges[-1]),
+    ax.set(xlabel="learning rate η", ylabel=f"{data} accuracy (%)", ylim=(0, 108), yticks=range(0, 101, 20),
+           xlim=(edges[0], edges[-1]),
            title=f"after {s['epochs']} epochs, {s['training_examples']:,} training images, sizes {s['sizes']}")
     ax.legend(loc="center left", fontsize="small")
     return ax

@@ -24,6 +24,7 @@ captures pyplot figures only under the full name of the inline backend
 pyplot would show its picture once, outside the widget, and never redraw.
 ipywidgets is imported only when a widget is built.
 """
+import html
 import io
 import threading
 from types import SimpleNamespace
@@ -309,18 +310,22 @@ class LearningRateExplorer:
             train=widgets.Button(description="Train", button_style="primary", icon="play"),
             stop=widgets.Button(description="Stop", button_style="danger", icon="stop", disabled=True),
             progress=widgets.IntProgress(min=0, max=self.epochs, description="epochs"),
-            status=widgets.Label("Pick a setting and press Train."),
+            status=widgets.HTML("Pick a setting and press Train."),  # (unlike a Label, it wraps in a narrow window)
             image=widgets.Image(format="png", value=figure_png(self.figure()), layout=_natural_size_layout()))
 
         def setting():
             return self.key(ui.eta.value, ui.hidden.value, ui.batch.value)
 
+        def say(text):
+            ui.status.value = html.escape(text, quote=False)
+
         def show(key, accuracy, note=""):
             ui.image.value = figure_png(self.figure(key, accuracy))
             ui.progress.value = len(accuracy)
-            ui.status.value = (f"{self.label(key)}: validation accuracy {accuracy[-1]:.2%} after "
-                               f"{len(accuracy)} epoch{'s' if len(accuracy) > 1 else ''}{note}"
-                               if accuracy else f"{self.label(key)}{note}")
+            if accuracy:  # epochs numbered from 0, as in SGD's transcript and the plot
+                say(f"{self.label(key)}: validation accuracy {accuracy[-1]:.2%} after epoch {len(accuracy) - 1}{note}")
+            else:
+                say(f"{self.label(key)}{note}")
 
         def on_setting_changed(_):
             if self.thread is not None and self.thread.is_alive():
@@ -333,14 +338,14 @@ class LearningRateExplorer:
             else:
                 ui.image.value = figure_png(self.figure())
                 ui.progress.value = 0
-                ui.status.value = f"{self.label(key)}: not tried yet, press Train"
+                say(f"{self.label(key)}: not tried yet, press Train")
 
         def run_training(key):
             try:
                 accuracy = self.train(*key, on_epoch=show)
                 show(key, accuracy, "" if len(accuracy) == self.epochs else " (stopped)")
             except Exception as error:  # shown in the status line: a thread has nowhere else to report
-                ui.status.value = f"{self.label(key)}: training failed: {error}"
+                say(f"{self.label(key)}: training failed: {error}")
             finally:
                 ui.train.disabled, ui.stop.disabled = False, True
 
@@ -355,7 +360,7 @@ class LearningRateExplorer:
                 return
             ui.train.disabled, ui.stop.disabled = True, False
             ui.progress.value = 0
-            ui.status.value = f"{self.label(key)}: training ..."
+            say(f"{self.label(key)}: training ...")
             self._stop.clear()  # before the Stop button can be pressed
             self.thread = threading.Thread(target=run_training, args=(key,), daemon=True)
             self.thread.start()
