@@ -132,7 +132,13 @@ def check_mnist_explorer(run):
 
 def check_lab(run):
     descent = check_descent_explorer(run)
-    if os.environ.get("NNDL_UPDATE_DOCS") == "1":
+    if os.environ.get("NNDL_UPDATE_DOCS") == "1":  # the README's picture: oscillating on the elongated valley
+        plot = descent.locator(".widget-output img")
+        before = settled_image(plot, run.page)
+        dropdown(descent, "surface").select_option(label="elongated valley")
+        before = settled_image(plot, run.page, previous=before)
+        assert press_slider(run.page, slider(descent, "η"), "ArrowRight", times=2) == "0.1413"
+        settled_image(plot, run.page, previous=before)
         descent.screenshot(path=str(ROOT / "docs" / "lab.png"))
     check_sweep_picker(run)
     mnist = check_mnist_explorer(run)
@@ -151,10 +157,12 @@ def check_narrow_and_dark(run, widgets):
     page.set_viewport_size(VIEWPORT)
     choose_theme(page, "JupyterLab Dark")
     try:
-        for widget in widgets:
-            widget.scroll_into_view_if_needed()
-            image = Image.open(io.BytesIO(widget.locator("img").first.screenshot())).convert("RGB")
-            assert image.getpixel((2, 2)) == (255, 255, 255)
+        pictures = run.panel.locator(".jp-OutputArea-output img")  # the figures and the widgets' pictures
+        for k in range(pictures.count()):
+            pictures.nth(k).scroll_into_view_if_needed()
+            image = Image.open(io.BytesIO(pictures.nth(k).screenshot())).convert("RGB")
+            assert image.getpixel((2, 2)) == image.getpixel((image.width - 3, image.height - 3)) == (255, 255, 255), k
+        widgets[0].scroll_into_view_if_needed()
         run.screenshot("dark")
     finally:
         choose_theme(page, "JupyterLab Light")
