@@ -40,16 +40,16 @@ def live_curve_figure():
     return live.figure({live.label: History(10_000, list(range(9100, 9500, 14))[:29] + [9491])})
 
 
-path = descent.gradient_descent
+descend = descent.gradient_descent
 VALLEY = descent.ELONGATED_VALLEY
 FIGURES = {
     "NAND perceptron": lambda: plots.plot_two_input_perceptron([-2, -2], 3, "NAND").figure,
     "sigmoid neuron": lambda: widgets.draw_sigmoid_neuron(-10, 10),
-    "descent, converging": lambda: plots.plot_descent(VALLEY, path(VALLEY, (1.2, 1.0), 0.08, 25)).figure,
-    "descent, diverging": lambda: plots.plot_descent(VALLEY, path(VALLEY, (1.2, 1.0), 0.25, 400)).figure,
-    "descent in 3-D": lambda: plots.plot_descent_3d(VALLEY, path(VALLEY, (1.2, 1.0), 0.08, 25),
+    "descent, converging": lambda: plots.plot_descent(VALLEY, descend(VALLEY, (1.2, 1.0), 0.08, 25)).figure,
+    "descent, diverging": lambda: plots.plot_descent(VALLEY, descend(VALLEY, (1.2, 1.0), 0.25, 400)).figure,
+    "descent in 3-D": lambda: plots.plot_descent_3d(VALLEY, descend(VALLEY, (1.2, 1.0), 0.08, 25),
                                                     new_axes(projection="3d")).figure,
-    "cost per step, diverging": lambda: plots.plot_cost_per_step(VALLEY, path(VALLEY, (1.2, 1.0), 0.25, 400)).figure,
+    "cost per step, diverging": lambda: plots.plot_cost_per_step(VALLEY, descend(VALLEY, (1.2, 1.0), 0.25, 400)).figure,
     "four learning rates": lambda: plots.plot_learning_rates(VALLEY, (0.002, 0.08, 0.18, 0.21)),
     "descent explorer": lambda: widgets.draw_descent("elongated valley", 0.21, -1.5, 1.5, 100)[0],
     "descent explorer, round": lambda: widgets.draw_descent("round valley", 0.001, 1.5, -1.5, 1)[0],
