@@ -33,22 +33,66 @@ def test_descent_draws_the_finite_part_of_the_path_from_its_start():
     assert ax.get_title() == "elongated valley"
 
 
-def test_cost_per_step_leaves_out_what_overflowed():
+def test_cost_per_step_leaves_out_what_overflowed_and_says_from_which_step():
     path = descent.gradient_descent(descent.ELONGATED_VALLEY, (1.0, 1.0), 5.0, 400)
-    costs = plots.plot_cost_per_step(descent.ELONGATED_VALLEY, path).get_lines()[0].get_ydata()
+    ax = plots.plot_cost_per_step(descent.ELONGATED_VALLEY, path)
+    costs = ax.get_lines()[0].get_ydata()
     assert 0 < len(costs) < len(path) and np.all(np.isfinite(costs)) and costs.max() < 1e12
+    assert [t.get_text().split("\n")[0] for t in ax.texts] == [f"from step {len(costs)} the cost is off the plot"]
+    converging = descent.gradient_descent(descent.ELONGATED_VALLEY, (1.0, 1.0), 0.1, 30)
+    assert len(plots.plot_cost_per_step(descent.ELONGATED_VALLEY, converging).texts) == 0
 
 
-def test_accuracy_is_in_percent_per_epoch_from_one_for_histories_and_lists():
+def test_a_path_leaving_the_contour_plot_is_said_to():
+    path = descent.gradient_descent(descent.ELONGATED_VALLEY, (1.0, 1.0), 0.25, 20)  # |v2| grows 1.5x a step
+    first_out = next(k for k, v in enumerate(path) if np.abs(v).max() > 1.5)
+    ax = plots.plot_descent(descent.ELONGATED_VALLEY, path)
+    assert [t.get_text() for t in ax.texts] == [f"leaves the plot at step {first_out}"]
+    assert len(plots.plot_descent(descent.ELONGATED_VALLEY, path[:first_out]).texts) == 0
+
+
+def test_the_3d_path_is_drawn_above_a_translucent_surface():
+    path = descent.gradient_descent(descent.ELONGATED_VALLEY, (1.2, 1.0), 0.08, 25)
+    ax = plots.plot_descent_3d(descent.ELONGATED_VALLEY, path, plt.figure().add_subplot(projection="3d"))
+    surface, line = ax.collections[0], ax.get_lines()[0]
+    assert ax.computed_zorder is False and line.get_zorder() > surface.get_zorder() and surface.get_alpha() < 0.5
+    np.testing.assert_allclose(line.get_data_3d()[2], descent.ELONGATED_VALLEY.cost(path))
+
+
+def test_the_four_learning_rates_share_one_scale_and_name_their_regime():
+    fig = plots.plot_learning_rates(descent.ELONGATED_VALLEY, (0.002, 0.08, 0.18, 0.21))
+    assert [ax.get_title() for ax in fig.axes] == ["η = 0.002: too small", "η = 0.08: converges",
+                                                   "η = 0.18: oscillates", "η = 0.21: diverges"]
+    assert [ax.get_ylabel() for ax in fig.axes] == ["$v_2$", "", "", ""]
+
+
+def test_two_input_perceptron_marks_each_corner_with_its_output():
+    ax = plots.plot_two_input_perceptron([-2, -2], 3, "NAND")
+    assert sorted(t.get_text() for t in ax.texts) == ["NAND(0, 0) = 1", "NAND(0, 1) = 1", "NAND(1, 0) = 1",
+                                                      "NAND(1, 1) = 0"]
+    assert ax.get_legend().get_texts()[0].get_text() == "$-2x_1 -2x_2 +3 = 0$"
+
+
+def test_accuracy_is_in_percent_per_epoch_numbered_from_zero_as_in_the_transcript():
     history = History(n_test=200, test_correct=[100, 150, 180])
     ax = plots.plot_accuracy({"a history": history, "a list": [0.25, 0.5]}, faded=["a list"])
     bold, pale = ax.get_lines()
-    np.testing.assert_array_equal(bold.get_xdata(), [1, 2, 3])
+    np.testing.assert_array_equal(bold.get_xdata(), [0, 1, 2])  # "Epoch 0: ..." is the first line SGD prints
     np.testing.assert_allclose(bold.get_ydata(), [50, 75, 90])
     np.testing.assert_allclose(pale.get_ydata(), [25, 50])
     assert (bold.get_alpha(), pale.get_alpha()) == (None, 0.35)
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a history", "a list"]
-    assert ax.get_ylim() == (0, 100)
+    assert (bold.get_color(), pale.get_color()) == ("C0", "C1")
+
+
+def test_accuracy_axis_zooms_to_the_data_and_says_so():
+    ax = plots.plot_accuracy({"run": [0.912, 0.94, 0.951]}, data="validation")
+    low, high = ax.get_ylim()
+    assert 89 <= low < 91.2 and 95.1 < high <= 97  # at least a point of margin, not 0 to 100
+    assert [t.get_text() for t in ax.texts] == [f"axis zoomed: {low:.0f}% to {high:.0f}%"]
+    assert ax.get_ylabel() == "validation accuracy (%)"
+    full = plots.plot_accuracy({"chance": [0.1, 0.1], "learns": [0.5, 0.99]})
+    assert full.get_ylim() == (0, 100) and len(full.texts) == 0
 
 
 def test_no_runs_is_an_empty_plot_without_a_legend():
@@ -79,10 +123,14 @@ def test_sweep_with_the_best_eta_at_the_end_has_no_too_large_region():
     np.testing.assert_array_equal(ax.get_lines()[0].get_xdata(), [0.1, 1.0, 10.0])
 
 
-def test_cost_curves_only_for_the_chosen_etas():
+def test_cost_curves_only_for_the_chosen_etas_each_in_the_colour_of_its_eta():
     sweep = sweep_of({0.1: 0.2, 1.0: 0.5, 10.0: 0.9})
     ax = plots.plot_cost_curves(sweep, [0.1, 10.0])
     assert [line.get_label() for line in ax.get_lines()] == ["η = 0.1", "η = 10"]
-    np.testing.assert_array_equal(ax.get_lines()[1].get_xdata(), [1, 2])
+    np.testing.assert_array_equal(ax.get_lines()[1].get_xdata(), [0, 1])
+    colours = plots.eta_colours([0.1, 1.0, 10.0])
+    assert [line.get_color() for line in ax.get_lines()] == [colours[0.1], colours[10.0]]
+    assert plots.plot_cost_curves(sweep, [10.0]).get_lines()[0].get_color() == colours[10.0]  # whatever else is shown
+    assert len(set(colours.values())) == 3
     assert len(plots.plot_cost_curves(sweep).get_lines()) == 3
     assert plots.plot_cost_curves(sweep, []).get_legend() is None

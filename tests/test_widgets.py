@@ -9,8 +9,11 @@ import time
 import matplotlib
 
 matplotlib.use("Agg")
+import IPython.display
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from matplotlib.figure import Figure
 
 from nndl import descent, mnist, widgets
 from nndl.network import History, Network
@@ -22,6 +25,51 @@ PNG = b"\x89PNG"
 def small_mnist():
     training_data, _, test_data = mnist.load_data()
     return training_data[:1000], test_data[:300]
+
+
+# ----- every interact: a Figure displayed from the callback, nothing returned ----------------------
+
+SMALL_SWEEP = {"settings": {"sizes": [784, 30, 10], "epochs": 1, "training_examples": 10},
+               "runs": [{"eta": e, "accuracy": [a], "cost": [c]} for e, a, c in
+                        ((0.01, 0.1, 0.5), (1.0, 0.6, 0.2), (3.0, 0.9, 0.1), (100.0, 0.1, 0.5))]}
+
+INTERACTS = {"sigmoid": widgets.sigmoid_explorer, "descent": widgets.gradient_descent_explorer,
+             "sweep": lambda: widgets.learning_rate_sweep(SMALL_SWEEP)}
+
+
+def another_value(control):
+    """A value the control can take other than its current one."""
+    if not hasattr(control, "options"):
+        return control.max if control.value != control.max else control.min
+    values = [value for _, value in control.options] if isinstance(control.options[0], tuple) else control.options
+    if type(control).__name__ == "SelectMultiple":
+        return (values[1],)
+    return next(value for value in values if value != control.value)
+
+
+@pytest.mark.parametrize("name", INTERACTS)
+def test_each_interact_displays_a_new_figure_for_each_control_and_returns_nothing(name, monkeypatch):
+    """What failed in notebook 02: a callback drawing with pyplot and returning its Axes drew outside the widget."""
+    plt.close("all")
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda *objects: shown.extend(objects))
+    explorer = INTERACTS[name]()
+    controls = [c for c in explorer.children if hasattr(c, "value") and c is not explorer.out]
+    for control in controls:
+        before = len(shown)
+        control.value = another_value(control)
+        assert explorer.result is None, f"{control.description}: the callback returned {explorer.result!r}"
+        assert len(shown) == before + 1 and isinstance(shown[-1], Figure), control.description
+        assert plt.get_fignums() == [], "a pyplot figure would be shown outside the widget"
+    assert len(controls) == {"sigmoid": 2, "descent": 5, "sweep": 1}[name]
+
+
+def test_sigmoid_explorer_draws_the_neuron_of_its_sliders():
+    w, b = widgets.sigmoid_explorer().children[:2]
+    assert (w.description, b.description) == ("weight w", "bias b")
+    fig = widgets.draw_sigmoid_neuron(2.0, -1.0)
+    x, y = fig.axes[0].get_lines()[1].get_data()
+    np.testing.assert_allclose(y, 1 / (1 + np.exp(-(2.0 * x - 1.0))))
 
 
 # ----- gradient descent explorer ------------------------------------------------------------------
@@ -54,9 +102,7 @@ def test_moving_eta_alone_reaches_every_regime_on_both_surfaces():
 # ----- learning-rate sweep ----------------------------------------------------------------------
 
 def test_sweep_widget_starts_with_the_smallest_best_and_largest_eta():
-    sweep = {"settings": {"sizes": [784, 30, 10], "epochs": 1, "training_examples": 10},
-             "runs": [{"eta": e, "accuracy": [a], "cost": [c]} for e, a, c in
-                      ((0.01, 0.1, 0.5), (1.0, 0.6, 0.2), (3.0, 0.9, 0.1), (100.0, 0.1, 0.5))]}
+    sweep = SMALL_SWEEP
     picker = widgets.learning_rate_sweep(sweep).children[0]
     assert picker.value == (0.01, 3.0, 100.0)
     fig = widgets.draw_sweep(sweep, picker.value)
@@ -103,13 +149,26 @@ def test_stop_ends_training_after_the_current_epoch(small_mnist):
     assert len(explorer.train(3.0, 10, 10)) == 5  # training it again runs to the end
 
 
-def test_explorer_figure_fades_earlier_runs(small_mnist):
+def test_explorer_figure_fades_earlier_runs_and_each_run_keeps_its_colour(small_mnist):
     explorer = widgets.LearningRateExplorer(*small_mnist, epochs=1)
     explorer.train(3.0, 10, 10)
     explorer.train(0.1, 10, 10)
-    lines = explorer.figure(current=(0.1, 10, 10)).axes[0].get_lines()
-    assert [(line.get_label(), line.get_alpha()) for line in lines] == [
-        ("η = 3, 10 hidden, mini-batch 10", 0.35), ("η = 0.1, 10 hidden, mini-batch 10", None)]
+    for current in ((0.1, 10, 10), (3.0, 10, 10)):
+        lines = explorer.figure(current=current).axes[0].get_lines()
+        assert [(line.get_label(), line.get_color()) for line in lines] == [
+            ("η = 3, 10 hidden, mini-batch 10", "C0"), ("η = 0.1, 10 hidden, mini-batch 10", "C1")]
+        assert [line.get_alpha() for line in lines] == [None if (3.0, 10, 10) == current else 0.35,
+                                                        None if (0.1, 10, 10) == current else 0.35]
+
+
+def test_explorer_offers_exactly_the_etas_notebook_06_asks_for():
+    explorer = widgets.LearningRateExplorer([(np.zeros((784, 1)), np.zeros((10, 1)))], [(np.zeros((784, 1)), 0)])
+    explorer.widget()
+    etas = [value for _, value in explorer.ui.eta.options]
+    assert {0.001, 3.0, 100.0} <= set(etas) and explorer.ui.eta.value == 3.0
+    for eta in (0.001, 3.0, 100.0):
+        explorer.ui.eta.value = eta
+        assert explorer.ui.status.value.startswith(f"η = {eta:g}, 30 hidden")
 
 
 # ----- MNIST learning-rate explorer: the widget, with its training thread --------------------------
@@ -130,7 +189,8 @@ def test_train_button_trains_in_a_thread_and_a_tried_setting_shows_at_once(small
     ui.train.click()
     explorer.thread.join(timeout=60)
     assert (3.0, 10, 10) in explorer.runs
-    assert ui.progress.value == 2 and ui.status.value.endswith("after epoch 2")
+    assert ui.progress.value == 2 and ui.status.value.endswith("after epoch 1")  # the transcript's "Epoch 1"
+    assert ui.status.value.startswith("η = 3, 10 hidden, mini-batch 10: validation accuracy ")
     assert ui.image.value != empty_plot and (ui.train.disabled, ui.stop.disabled) == (False, True)
     trained_plot = ui.image.value
 

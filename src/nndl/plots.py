@@ -1,13 +1,44 @@
-"""Pictures shared by the notebooks: descent paths (03, 06) and training curves (05, 06).
+"""Pictures shared by the notebooks: a perceptron's line (01), descent paths (03, 06), training curves (05, 06).
 
 Each function draws on a matplotlib ``ax`` it is given, or on a new figure,
-and returns the axes, so a notebook can combine and restyle them.
+and returns the axes, so a notebook can combine and restyle them.  Epochs
+are numbered from 0, as in ``Network.SGD``'s transcript ("Epoch 0: ...").
 """
+import itertools
+
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib import colormaps
+from matplotlib.colors import LogNorm
 from matplotlib.ticker import MaxNLocator
 
 from .network import History
+
+OFF_THE_PLOT = 1e12
+"""Costs above this are not drawn: a diverging path's cost grows without bound (and overflows)."""
+
+
+def plot_two_input_perceptron(w, b, name, ax=None):
+    """The plane of a two-input perceptron's inputs, split by its line w·x + b = 0, with the four corners' outputs."""
+    from .functions import step
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 5))
+    x1, x2 = np.meshgrid(np.linspace(-0.5, 1.5, 201), np.linspace(-0.5, 1.5, 201))
+    z = w[0] * x1 + w[1] * x2 + b
+    ax.contourf(x1, x2, step(z), levels=[-0.5, 0.5, 1.5], colors=["#f6d5d5", "#d7ecd5"])
+    ax.contour(x1, x2, z, levels=[0], colors="black")
+    ax.plot([], [], color="black", label=f"${w[0]:g}x_1 {w[1]:+g}x_2 {b:+g} = 0$")
+    for corner in itertools.product([0, 1], repeat=2):
+        fires = int(step(np.dot(w, corner) + b))
+        ax.scatter(*corner, s=160, color="tab:green" if fires else "tab:red", edgecolor="black", zorder=3)
+        ax.annotate(f"{name}{corner} = {fires}", corner, textcoords="offset points", xytext=(0, 12), ha="center")
+    ax.scatter([], [], s=80, color="#d7ecd5", marker="s", label="fires (output 1)")
+    ax.scatter([], [], s=80, color="#f6d5d5", marker="s", label="output 0")
+    ax.set(xlabel="$x_1$", ylabel="$x_2$", aspect="equal", xticks=[0, 0.5, 1], yticks=[0, 0.5, 1],
+           title=f"The {name} perceptron draws a line")
+    ax.legend(loc="lower left", fontsize="small", framealpha=0.9)
+    return ax
 
 
 def plot_descent(surface, path, ax=None, extent=None):
@@ -26,39 +57,88 @@ def plot_descent(surface, path, ax=None, extent=None):
     ax.plot(*finite[0], "s", color="black", markersize=6, label="start")
     ax.plot(0, 0, "*", color="gold", markeredgecolor="black", markersize=12, label="minimum")
     ax.set(xlim=extent, ylim=extent, xlabel="$v_1$", ylabel="$v_2$", aspect="equal", title=surface.name)
+    with np.errstate(invalid="ignore"):
+        outside = np.flatnonzero(~np.all((path >= extent[0]) & (path <= extent[1]), axis=1))
+    if len(outside):
+        ax.text(0.03, 0.97, f"leaves the plot at step {outside[0]}", transform=ax.transAxes, va="top",
+                color="tab:red", fontsize="small", bbox=dict(facecolor="white", alpha=0.8, linewidth=0))
     ax.legend(loc="lower right", fontsize="small", framealpha=0.9)
     return ax
 
 
+def plot_descent_3d(surface, path, ax):
+    """The cost surface C(v) in 3-D (translucent) with the path on it, drawn last so that it shows on top."""
+    grid = np.linspace(-1.5, 1.5, 61)
+    v1, v2 = np.meshgrid(grid, grid)
+    ax.computed_zorder = False  # draw in the order given: surface first, path above it
+    ax.plot_surface(v1, v2, surface.cost(np.stack([v1, v2], axis=-1)), cmap="viridis", alpha=0.45, zorder=1)
+    ax.plot(path[:, 0], path[:, 1], surface.cost(path), "o-", color="red", markersize=3, linewidth=2, zorder=3)
+    ax.set(xlabel="$v_1$", ylabel="$v_2$", zlabel="C", title=f"{surface.name}: the ball rolling down")
+    return ax
+
+
 def plot_cost_per_step(surface, path, ax=None):
-    """C(v) after each step of ``path``, on a log scale (a straight falling line is steady convergence)."""
+    """C(v) after each step of ``path``, on a log scale (a straight falling line is steady convergence).
+
+    A diverging path's cost soon exceeds ``OFF_THE_PLOT`` (or overflows); the plot says from which step.
+    """
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 3.5))
-    costs = surface.cost(path)
-    shown = np.isfinite(costs) & (costs < 1e12)
-    ax.semilogy(np.arange(len(costs))[shown], np.maximum(costs[shown], 1e-300), "o-", markersize=3)
+    with np.errstate(over="ignore", invalid="ignore"):
+        costs = surface.cost(path)
+    shown = np.isfinite(costs) & (costs < OFF_THE_PLOT)
+    steps = np.arange(len(costs))
+    ax.semilogy(steps[shown], np.maximum(costs[shown], 1e-300), "o-", markersize=3)
+    if not shown.all():
+        first = int(np.flatnonzero(~shown)[0])
+        ax.text(0.98, 0.98, f"from step {first} the cost is off the plot\n(above {OFF_THE_PLOT:.0e}, or overflows)",
+                transform=ax.transAxes, ha="right", va="top", color="tab:red", fontsize="small")
     ax.set(xlabel="step", ylabel="cost C(v)", title="cost per step")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     return ax
 
 
-def plot_accuracy(runs, ax=None, faded=()):
-    """Test accuracy per epoch, in percent, for each run: ``runs`` maps a label to a History or a list of fractions.
+def plot_learning_rates(surface, etas, start=(1.2, 1.0), steps=25):
+    """One descent path per η, side by side on a shared scale, each titled with its regime."""
+    from . import descent
 
-    Labels listed in ``faded`` are drawn thin and pale, for earlier runs kept for comparison.
+    fig, axes = plt.subplots(1, len(etas), figsize=(2.6 * len(etas), 3.3), sharey=True, layout="constrained")
+    for ax, eta in zip(axes, etas):
+        plot_descent(surface, descent.gradient_descent(surface, start, eta, steps), ax)
+        ax.set(title=f"η = {eta}: {descent.regime(surface, eta)}", xticks=[-1, 0, 1], yticks=[-1, 0, 1])
+        if ax is not axes[0]:
+            ax.set_ylabel("")
+            ax.get_legend().remove()
+    return fig
+
+
+def plot_accuracy(runs, ax=None, faded=(), data="test"):
+    """Accuracy after each epoch, in percent, for each run: ``runs`` maps a label to a History or a list of fractions.
+
+    Labels listed in ``faded`` are drawn thin and pale, for earlier runs kept
+    for comparison; each run keeps the colour of its place in ``runs``.  The
+    accuracy axis zooms to the data (91% to 95% is no flat line) and says so
+    when it does not start at 0.  ``data`` names the data set measured on.
     """
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 4))
-    for label, run in runs.items():
-        accuracy = run.test_accuracy if isinstance(run, History) else list(run)
-        epochs = np.arange(1, len(accuracy) + 1)
+    values = []
+    for k, (label, run) in enumerate(runs.items()):
+        accuracy = 100 * np.asarray(run.test_accuracy if isinstance(run, History) else list(run), dtype=float)
         style = dict(alpha=0.35, linewidth=1) if label in faded else dict(linewidth=2)
-        ax.plot(epochs, 100 * np.asarray(accuracy), "o-", markersize=3, label=str(label), **style)
-    ax.set(xlabel="epoch", ylabel="test accuracy (%)", ylim=(0, 100))
+        ax.plot(np.arange(len(accuracy)), accuracy, "o-", markersize=3, label=str(label), color=f"C{k % 10}", **style)
+        values.extend(accuracy)
+    low, high = (min(values), max(values)) if values else (0, 100)
+    margin = max(1.0, 0.1 * (high - low))
+    low, high = (low - margin if low - margin > 10 else 0.0), min(100.0, high + margin)  # 0 if near chance
+    ax.set(xlabel="epoch", ylabel=f"{data} accuracy (%)", ylim=(low, high))
+    if low > 0 or high < 100:
+        ax.text(0.99, 0.02, f"axis zoomed: {low:.0f}% to {high:.0f}%", transform=ax.transAxes, ha="right",
+                va="bottom", fontsize="x-small", color="dimgray")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(alpha=0.3)
     if runs:
-        ax.legend(fontsize="small")
+        ax.legend(fontsize="small", loc="best")
     return ax
 
 
@@ -81,7 +161,13 @@ def plot_sigmoid_neuron(w=1.0, b=0.0, ax=None):
     return ax
 
 
-def plot_sweep(sweep, ax=None, chance=0.1):
+def eta_colours(etas):
+    """A colour for each η, from its place on a log scale: the same η has the same colour in every panel."""
+    norm = LogNorm(min(etas), max(etas)) if min(etas) < max(etas) else (lambda eta: 0.0)
+    return {eta: colormaps["plasma"](0.85 * float(norm(eta))) for eta in etas}
+
+
+def plot_sweep(sweep, ax=None, chance=0.1, data="test"):
     """Final test accuracy against η on a log axis, the regions too small / good / too large shaded.
 
     "Good" is where the accuracy is within 5 points of the best; left of it η is too small, right of it too
@@ -102,23 +188,28 @@ def plot_sweep(sweep, ax=None, chance=0.1):
                                             (hi, edges[-1], "tab:red", 0.08, "too large")):
         if end > start:
             ax.axvspan(start, end, color=colour, alpha=alpha, linewidth=0)
-            ax.text(np.sqrt(start * end), 97, text, ha="center", va="top", fontsize=10)
-    ax.semilogx(etas, 100 * accuracy, "o-", linewidth=2, color="black")
+            ax.text(np.sqrt(start * end), 107, text, ha="center", va="top", fontsize=10)  # above the 100% line
+    ax.semilogx(etas, 100 * accuracy, "-", linewidth=2, color="black")
+    colours = eta_colours(list(etas))
+    ax.scatter(etas, 100 * accuracy, c=[colours[eta] for eta in etas], s=40, zorder=3, edgecolor="black")
     ax.axhline(100 * chance, color="gray", linestyle=":", label=f"chance ({chance:.0%})")
     s = sweep["settings"]
-    ax.set(xlabel="learning rate η", ylabel="test accuracy (%)", ylim=(0, 100), xlim=(edges[0], edges[-1]),
+    ax.set(xlabel="learning rate η", ylabel=f"{data} accuracy (%)", ylim=(0, 108), yticks=range(0, 101, 20),
+           xlim=(edges[0], edges[-1]),
            title=f"after {s['epochs']} epochs, {s['training_examples']:,} training images, sizes {s['sizes']}")
     ax.legend(loc="center left", fontsize="small")
     return ax
 
 
 def plot_cost_curves(sweep, etas=None, ax=None):
-    """Training cost per epoch for the chosen η's of a sweep (all by default)."""
+    """Training cost per epoch for the chosen η's of a sweep (all by default), each η in its colour of ``eta_colours``."""
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 4))
+    colours = eta_colours([run["eta"] for run in sweep["runs"]])
     for run in sweep["runs"]:
         if etas is None or run["eta"] in etas:
-            ax.plot(np.arange(1, len(run["cost"]) + 1), run["cost"], "o-", label=f"η = {run['eta']:g}")
+            ax.plot(np.arange(len(run["cost"])), run["cost"], "o-", label=f"η = {run['eta']:g}",
+                    color=colours[run["eta"]])
     ax.set(xlabel="epoch", ylabel="training cost C (eq. 6)", title="training cost per epoch")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     if ax.get_lines():

@@ -1,13 +1,15 @@
 """Interactive tools for the notebooks, built on ipywidgets with matplotlib figures (no ipympl needed).
 
+* ``sigmoid_explorer()`` (notebook 02): sliders for a sigmoid neuron's weight
+  and bias; its output curve redraws.
 * ``gradient_descent_explorer()`` (notebooks 03 and 06): sliders for η, the
   start and the number of steps over a cost valley; the path and the cost per
   step redraw.
 * ``learning_rate_sweep(sweep)`` (notebook 06): accuracy against η on a log
   axis, and the training cost per epoch of the η's you tick.
-* ``learning_rate_explorer(training_data, test_data)`` (notebook 06): train on
-  MNIST at the η, hidden layer and mini-batch size you pick, with a live
-  accuracy plot, earlier runs kept faded, a Stop button and a cache of runs.
+* ``learning_rate_explorer(training_data, validation_data)`` (notebook 06):
+  train on MNIST at the η, hidden layer and mini-batch size you pick, with a
+  live accuracy plot, earlier runs kept faded, a Stop button and a cache of runs.
 * ``train_live(net, ...)`` (notebooks 05 and 06): ``Network.SGD`` with an
   epoch progress bar and the accuracy curve redrawn after every epoch.
 
@@ -15,9 +17,14 @@ Every picture comes from a plain function or method that returns a figure
 (``draw_descent``, ``draw_sweep``, ``LearningRateExplorer.figure``), so the
 tests check them without a browser.  The figures are ``matplotlib.figure.Figure``
 objects made without pyplot: pyplot keeps global state and is not safe to use
-from the background thread in which the explorer trains.  ipywidgets is
-imported only when a widget is built.
+from the background thread in which the explorer trains.  An ``interact``
+callback shows its figure with ``display(fig)`` and returns None: ipywidgets
+captures pyplot figures only under the full name of the inline backend
+(``module://matplotlib_inline.backend_inline``), so a callback drawing with
+pyplot would show its picture once, outside the widget, and never redraw.
+ipywidgets is imported only when a widget is built.
 """
+import html
 import io
 import threading
 from types import SimpleNamespace
@@ -27,6 +34,7 @@ from matplotlib.figure import Figure
 
 from . import descent, plots
 from .network import Network
+from .sweep import DEFAULT_ETAS
 
 SURFACES = {s.name: s for s in (descent.VALLEY, descent.ELONGATED_VALLEY)}
 
@@ -38,11 +46,42 @@ def _natural_size_layout():
     return widgets.Layout(align_self="flex-start")
 
 
+def _row(children):
+    """An HBox whose controls wrap onto the next line in a narrow window, instead of sticking out."""
+    import ipywidgets as widgets
+
+    return widgets.HBox(children, layout=widgets.Layout(flex_flow="row wrap"))
+
+
 def figure_png(fig, dpi=80):
     """A figure as PNG bytes, for an ``ipywidgets.Image`` (which, unlike an Output widget, any thread may update)."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
     return buffer.getvalue()
+
+
+# ----- one sigmoid neuron (notebook 02) ---------------------------------------------------------
+
+def draw_sigmoid_neuron(w=1.0, b=0.0):
+    """The sigmoid explorer's picture: σ(w x + b) against x, beside the perceptron's step."""
+    fig = Figure(figsize=(6, 3.5))
+    plots.plot_sigmoid_neuron(w, b, fig.subplots())
+    fig.tight_layout()
+    return fig
+
+
+def sigmoid_explorer():
+    """Sliders for the weight and the bias of a one-input sigmoid neuron, redrawing ``draw_sigmoid_neuron``."""
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    def show(w, b):
+        display(draw_sigmoid_neuron(w, b))
+
+    return widgets.interactive(
+        show,
+        w=widgets.FloatSlider(value=1.0, min=-10, max=10, step=0.25, description="weight w"),
+        b=widgets.FloatSlider(value=0.0, min=-10, max=10, step=0.25, description="bias b"))
 
 
 # ----- gradient descent on a valley (notebooks 03 and 06) ---------------------------------------
@@ -131,21 +170,23 @@ class LiveCurve:
         self.label = label
         self.progress = widgets.IntProgress(value=0, min=0, max=epochs, description="epochs")
         self.readout = widgets.Label(f"0 / {epochs} epochs")
-        self.image = widgets.Image(format="png", value=self.figure_png({}), layout=_natural_size_layout())
-        self.widget = widgets.VBox([widgets.HBox([self.progress, self.readout]), self.image])
+        self.image = widgets.Image(format="png", value=figure_png(self.figure({})), layout=_natural_size_layout())
+        self.widget = widgets.VBox([_row([self.progress, self.readout]), self.image])
 
-    def figure_png(self, runs):
+    def figure(self, runs):
+        """The accuracy of ``runs`` (as for ``plots.plot_accuracy``) on an axis from the first epoch to the last."""
         fig = Figure(figsize=(6, 3.5))
         ax = plots.plot_accuracy(runs, fig.subplots())
-        ax.set_xlim(0.5, self.progress.max + 0.5)
-        return figure_png(fig)
+        ax.set_xlim(-0.5, self.progress.max - 0.5)  # epochs 0 ... epochs - 1, as in the transcript
+        fig.tight_layout()
+        return fig
 
     def update(self, epoch, history):
         self.progress.value = epoch + 1
         self.readout.value = f"{epoch + 1} / {self.progress.max} epochs"
         if history.test_correct:
             self.readout.value += f", test accuracy {history.test_accuracy[-1]:.2%}"
-            self.image.value = self.figure_png({self.label: history})
+            self.image.value = figure_png(self.figure({self.label: history}))
 
 
 def train_live(net, training_data, epochs, mini_batch_size, eta, test_data=None, label=None):
@@ -167,8 +208,12 @@ def train_live(net, training_data, epochs, mini_batch_size, eta, test_data=None,
 class LearningRateExplorer:
     """Train on MNIST at a chosen η, hidden layer size and mini-batch size, and compare runs.
 
+    Runs are compared on the validation data: choosing η by the test data
+    would tune it to the test set (notebook 05).  The η's offered are the
+    sweep's, ``DEFAULT_ETAS``, so 0.001, 3 and 100 are among them exactly.
+
     The logic, without widgets: ``train(eta, hidden, mini_batch_size)``
-    returns a run's test accuracy per epoch, from the cache when that setting
+    returns a run's validation accuracy per epoch, from the cache when that setting
     was tried before; ``stop()`` ends a running training after its current
     epoch; ``figure(current)`` draws every run, the current one bold and the
     others faded.
@@ -180,8 +225,8 @@ class LearningRateExplorer:
     click, and SGD's callback returns False once Stop is pressed.
     """
 
-    def __init__(self, training_data, test_data, epochs=5, seed=0):
-        self.training_data, self.test_data = training_data, test_data
+    def __init__(self, training_data, validation_data, epochs=5, seed=0):
+        self.training_data, self.validation_data = training_data, validation_data
         self.epochs, self.seed = epochs, seed
         self.runs = {}  # (eta, hidden, mini_batch_size) -> test accuracy per epoch
         self.thread = None
@@ -191,7 +236,7 @@ class LearningRateExplorer:
 
     @staticmethod
     def key(eta, hidden, mini_batch_size):
-        """A setting as a cache key; η is rounded to the 3 significant digits the slider shows."""
+        """A setting as a cache key; η is rounded to 3 significant digits."""
         return float(f"{eta:.3g}"), int(hidden), int(mini_batch_size)
 
     @staticmethod
@@ -221,7 +266,7 @@ class LearningRateExplorer:
         n_in, n_out = len(self.training_data[0][0]), len(self.training_data[0][1])  # 784 pixels, 10 digits
         try:
             Network([n_in, key[1], n_out], seed=self.seed, dtype=np.float32).SGD(
-                self.training_data, self.epochs, key[2], key[0], test_data=self.test_data, quiet=True,
+                self.training_data, self.epochs, key[2], key[0], test_data=self.validation_data, quiet=True,
                 callback=after_epoch)
         finally:
             self._stop.clear()
@@ -235,18 +280,22 @@ class LearningRateExplorer:
         self._stop.set()
 
     def figure(self, current=None, current_accuracy=None):
-        """Every cached run, faded, and ``current`` (a key) bold, with ``current_accuracy`` if it is not cached."""
+        """Every cached run, faded, and ``current`` (a key) bold, with ``current_accuracy`` if it is not cached.
+
+        Runs are drawn in the order they were first trained, so each keeps its colour.
+        """
         with self._lock:
-            runs = {self.label(k): list(v) for k, v in self.runs.items() if k != current}
-            if current is not None:
-                runs[self.label(current)] = list(current_accuracy if current_accuracy is not None
-                                                 else self.runs.get(current, []))
+            runs = {self.label(k): list(v) for k, v in self.runs.items()}
+            if current is not None and current_accuracy is not None:
+                runs[self.label(current)] = list(current_accuracy)
         fig = Figure(figsize=(7, 4))
         ax = fig.subplots()
         faded = [label for label in runs if current is None or label != self.label(current)]
-        plots.plot_accuracy(runs, ax, faded=faded)
-        ax.set_xlim(0.5, self.epochs + 0.5)
-        ax.set_title(f"test accuracy, {len(self.training_data):,} training images, {self.epochs} epochs")
+        plots.plot_accuracy(runs, ax, faded=faded, data="validation")
+        ax.set_xlim(-0.5, self.epochs - 0.5)
+        ax.set_title(f"{len(self.training_data):,} training images, {len(self.validation_data):,} validation images, "
+                     f"{self.epochs} epochs", fontsize=10)
+        fig.tight_layout()
         return fig
 
     def widget(self):
@@ -254,24 +303,29 @@ class LearningRateExplorer:
         import ipywidgets as widgets
 
         ui = self.ui = SimpleNamespace(
-            eta=widgets.FloatLogSlider(value=3.0, base=10, min=-3, max=2, step=0.25, description="η",
-                                       readout_format=".3g", continuous_update=False),
+            eta=widgets.SelectionSlider(options=[(f"{eta:g}", eta) for eta in DEFAULT_ETAS], value=3.0,
+                                        description="η", continuous_update=False),
             hidden=widgets.Dropdown(options=[10, 30, 100], value=30, description="hidden"),
             batch=widgets.Dropdown(options=[1, 10, 20, 100], value=10, description="mini-batch"),
             train=widgets.Button(description="Train", button_style="primary", icon="play"),
             stop=widgets.Button(description="Stop", button_style="danger", icon="stop", disabled=True),
             progress=widgets.IntProgress(min=0, max=self.epochs, description="epochs"),
-            status=widgets.Label("Pick a setting and press Train."),
+            status=widgets.HTML("Pick a setting and press Train."),  # (unlike a Label, it wraps in a narrow window)
             image=widgets.Image(format="png", value=figure_png(self.figure()), layout=_natural_size_layout()))
 
         def setting():
             return self.key(ui.eta.value, ui.hidden.value, ui.batch.value)
 
+        def say(text):
+            ui.status.value = html.escape(text, quote=False)
+
         def show(key, accuracy, note=""):
             ui.image.value = figure_png(self.figure(key, accuracy))
             ui.progress.value = len(accuracy)
-            ui.status.value = (f"{self.label(key)}: {accuracy[-1]:.2%} after epoch {len(accuracy)}{note}"
-                               if accuracy else f"{self.label(key)}{note}")
+            if accuracy:  # epochs numbered from 0, as in SGD's transcript and the plot
+                say(f"{self.label(key)}: validation accuracy {accuracy[-1]:.2%} after epoch {len(accuracy) - 1}{note}")
+            else:
+                say(f"{self.label(key)}{note}")
 
         def on_setting_changed(_):
             if self.thread is not None and self.thread.is_alive():
@@ -284,14 +338,14 @@ class LearningRateExplorer:
             else:
                 ui.image.value = figure_png(self.figure())
                 ui.progress.value = 0
-                ui.status.value = f"{self.label(key)}: not tried yet, press Train"
+                say(f"{self.label(key)}: not tried yet, press Train")
 
         def run_training(key):
             try:
                 accuracy = self.train(*key, on_epoch=show)
                 show(key, accuracy, "" if len(accuracy) == self.epochs else " (stopped)")
             except Exception as error:  # shown in the status line: a thread has nowhere else to report
-                ui.status.value = f"{self.label(key)}: training failed: {error}"
+                say(f"{self.label(key)}: training failed: {error}")
             finally:
                 ui.train.disabled, ui.stop.disabled = False, True
 
@@ -306,7 +360,7 @@ class LearningRateExplorer:
                 return
             ui.train.disabled, ui.stop.disabled = True, False
             ui.progress.value = 0
-            ui.status.value = f"{self.label(key)}: training ..."
+            say(f"{self.label(key)}: training ...")
             self._stop.clear()  # before the Stop button can be pressed
             self.thread = threading.Thread(target=run_training, args=(key,), daemon=True)
             self.thread.start()
@@ -317,10 +371,10 @@ class LearningRateExplorer:
             control.observe(on_setting_changed, names="value")
         ui.train.on_click(on_train)
         ui.stop.on_click(lambda _: self.stop())
-        return widgets.VBox([widgets.HBox([ui.eta, ui.hidden, ui.batch]),
-                             widgets.HBox([ui.train, ui.stop, ui.progress]), ui.status, ui.image])
+        return widgets.VBox([_row([ui.eta, ui.hidden, ui.batch]), _row([ui.train, ui.stop, ui.progress]),
+                             ui.status, ui.image])
 
 
-def learning_rate_explorer(training_data, test_data, epochs=5, seed=0):
+def learning_rate_explorer(training_data, validation_data, epochs=5, seed=0):
     """The MNIST learning-rate explorer widget (see ``LearningRateExplorer``)."""
-    return LearningRateExplorer(training_data, test_data, epochs, seed).widget()
+    return LearningRateExplorer(training_data, validation_data, epochs, seed).widget()
