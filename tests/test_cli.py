@@ -241,3 +241,26 @@ def test_an_unreadable_data_folder_is_one_line(tmp_path):
                                 capture_output=True, text=True, cwd=shared)
     assert_one_line_error(result, f"{locked}")
     assert "Permission denied" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["train", "sweep", "baseline"])
+def test_a_small_data_set_needs_validation_size(tiny_data, command):
+    assert_one_line_error(run(command, "--data", str(tiny_data)),
+                          "validation_size must be from 0 to 11, since")
+    assert "--validation-size" in run(command, "--data", str(tiny_data)).stderr
+    result = run(command, *tiny(tiny_data), *(["--epochs", "1"] if command != "baseline" else []))
+    assert result.returncode == 0, result.stderr
+
+
+def test_nndl_data_dir_at_fashion_mnist_says_to_pass_the_folder():
+    import os
+    from pathlib import Path
+
+    fashion = Path("/usr/share/datasets/fashion-mnist")
+    if not fashion.is_dir():
+        pytest.fail("needs Debian's dataset-fashion-mnist (apt-get install dataset-fashion-mnist)")
+    result = subprocess.run([sys.executable, "-m", "nndl", "baseline"], capture_output=True, text=True,
+                            env=os.environ | {"NNDL_DATA_DIR": str(fashion)})
+    assert_one_line_error(result, "for another data set in MNIST's format pass its folder instead")
+    assert "git checkout" not in result.stderr
+    assert run("baseline", "--data", str(fashion)).returncode == 0

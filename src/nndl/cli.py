@@ -59,6 +59,7 @@ def build_parser():
 
     baseline = commands.add_parser("baseline", help="the book's average-darkness baseline")
     baseline.add_argument("--data", metavar="DIR", default=None)
+    _add_validation_size(baseline)
     baseline.set_defaults(run=_baseline)
 
     sweep = commands.add_parser("sweep", help="test accuracy after a few epochs for a range of learning rates")
@@ -130,7 +131,7 @@ def _evaluate(args):
 def _baseline(args):
     from . import baselines, mnist
 
-    arrays = mnist.load_arrays(args.data)
+    arrays = mnist.load_arrays(args.data, args.validation_size)
     correct, total = baselines.average_darkness_accuracy(arrays.training, arrays.test)
     print(f"Average darkness baseline: {correct} of {total} values correct.")
 
