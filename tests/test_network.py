@@ -382,3 +382,22 @@ def test_mini_batch_sizes_are_whole_numbers_in_sgd_and_the_explorer(size):
     with pytest.raises(ValueError, match=f"mini_batch_size must be an integer >= 1, got {size!r}"):
         LearningRateExplorer.key(3.0, 30, size)
     assert LearningRateExplorer.key(3.0, np.int64(30), np.int64(10)) == (3.0, 30, 10)
+
+
+def test_float32_steps_are_the_books_loop_to_float32_precision():
+    # the float32 fast path updates its weights in place (BLAS's gemm): checked against the float64 book loop
+    rng = np.random.default_rng(5)
+    data = [(rng.random((6, 1)), np.eye(3)[:, [rng.integers(3)]]) for _ in range(20)]
+    fast, book = Network([6, 4, 3], seed=5, dtype=np.float32), Network([6, 4, 3], seed=5)
+    book.weights, book.biases = [w.astype(np.float64) for w in fast.weights], [b.astype(np.float64) for b in fast.biases]
+    book.rng.bit_generator.state = fast.rng.bit_generator.state  # float32 draws leave the generator elsewhere
+    fast.SGD(data, 2, 5, 2.5, quiet=True)
+    books_sgd(book, data, 2, 5, 2.5)
+    assert fast.weights[0].dtype == np.float32
+    assert_same_parameters(fast, book, atol=1e-5)
+    assert not np.allclose(fast.weights[0], Network([6, 4, 3], seed=5, dtype=np.float32).weights[0], atol=1e-3)
+    g32 = fast.backprop_batch(np.ones((6, 2)), np.zeros((3, 2)))
+    book.weights, book.biases = [w.astype(np.float64) for w in fast.weights], [b.astype(np.float64) for b in fast.biases]
+    g64 = book.backprop_batch(np.ones((6, 2)), np.zeros((3, 2)))
+    for a, b in zip(g32[1] + g32[0], g64[1] + g64[0]):
+        assert np.abs(b).max() > 1e-3 and np.allclose(a, b, atol=1e-6)
