@@ -14,7 +14,9 @@ Prints, all measured in this one process on the same data:
   checks).  The references' epochs run inside SGD's epoch callback, so each
   SGD epoch is timed right beside a reference epoch; a shared machine's
   speed drifts from minute to minute, so the ratio is taken for each
-  neighbouring pair and the median of the ratios reported, with every run;
+  neighbouring pair and the median of the ratios reported, with every run.
+  Each is given in wall-clock time and in this process's CPU time, which
+  leaves out the time other processes hold the cores;
 * the NumPy operations per mini-batch (counted, not guessed: at mini-batch
   size 10 they, not the arithmetic, are the cost);
 * the time and peak memory of a full 30-epoch run in a fresh process.
@@ -52,12 +54,18 @@ def one_off_seconds(training_data, dtype, repeats):
     return statistics.median(times)
 
 
-def interleaved_epochs(training_data, dtype, epochs):
-    """Epoch times of SGD in ``dtype`` and, run between its epochs, of the two references: three lists.
+def clocks():
+    """Wall-clock time and this process's CPU time, in seconds."""
+    return np.array([time.perf_counter(), time.process_time()])
 
-    SGD's epoch j is timed from the end of its callback for epoch j - 1 to
-    the start of its callback for epoch j (so without the one-off cost, and
-    without the references run inside the callback).
+
+def interleaved_epochs(training_data, dtype, epochs):
+    """Epoch times of SGD in ``dtype`` and, run between its epochs, of the two references.
+
+    Returns three lists of (wall-clock, CPU) seconds.  SGD's epoch j is timed
+    from the end of its callback for epoch j - 1 to the start of its
+    callback for epoch j (so without the one-off cost, and without the
+    references, which run inside the callback).
     """
     from nndl import Network
 
@@ -68,19 +76,18 @@ def interleaved_epochs(training_data, dtype, epochs):
     resumed = []
 
     def between_epochs(epoch, history):
-        ended = time.perf_counter()
         if resumed:
-            times["sgd"].append(ended - resumed[-1])
+            times["sgd"].append(clocks() - resumed[-1])
         if epoch < epochs - 1:
-            start = time.perf_counter()
+            start = clocks()
             book.train_epoch(training_data, 10, 3.0, seed=epoch)
-            times["book"].append(time.perf_counter() - start)
-            start = time.perf_counter()
+            times["book"].append(clocks() - start)
+            start = clocks()
             order = package.rng.permutation(len(training_data))
             for k in range(0, len(order), 10):
                 package.update_mini_batch_per_example([training_data[i] for i in order[k:k + 10]], 3.0)
-            times["package"].append(time.perf_counter() - start)
-        resumed.append(time.perf_counter())
+            times["package"].append(clocks() - start)
+        resumed.append(clocks())
 
     net.SGD(training_data, epochs, 10, 3.0, quiet=True, callback=between_epochs)
     return times["sgd"], times["book"], times["package"]
@@ -170,17 +177,20 @@ def main():
         print(f"one-off cost before the first epoch of Network.SGD, {np.dtype(dtype).name}: "
               f"{one_off_seconds(training_data, dtype, 5):.4f} s")
 
-    runs = lambda times: ", ".join(f"{t:.3f}" for t in times)
+    runs = lambda times, clock: ", ".join(f"{t[clock]:.3f}" for t in times)
+    median = lambda times, clock: statistics.median(t[clock] for t in times)
     for dtype in (np.float32, np.float64):
         sgd, book, package = interleaved_epochs(training_data, dtype, args.repeats + 1)
-        name = np.dtype(dtype).name
-        print(f"Network.SGD, {name}: {statistics.median(sgd):.3f} s/epoch (runs: {runs(sgd)})")
+        print(f"Network.SGD, {np.dtype(dtype).name}: {median(sgd, 0):.3f} s/epoch wall-clock (runs: {runs(sgd, 0)}), "
+              f"{median(sgd, 1):.3f} s CPU (runs: {runs(sgd, 1)})")
         for label, reference in (("the book-style program (book_style.py)", book),
                                  ("the package's per-example path", package)):
-            ratios = [r / s for r, s in zip(reference, sgd)]
-            print(f"    {label}: {statistics.median(reference):.3f} s/epoch (runs: {runs(reference)}); "
-                  f"SGD is {statistics.median(ratios):.1f}x faster (median of neighbouring pairs; "
-                  f"ratios {min(ratios):.1f}-{max(ratios):.1f})")
+            print(f"    {label}: {median(reference, 0):.3f} s/epoch wall-clock (runs: {runs(reference, 0)}), "
+                  f"{median(reference, 1):.3f} s CPU")
+            for clock, name in ((0, "wall-clock"), (1, "CPU")):
+                ratios = [r[clock] / s[clock] for r, s in zip(reference, sgd)]
+                print(f"        SGD is {statistics.median(ratios):.1f}x faster in {name} time "
+                      f"(median of neighbouring pairs; {min(ratios):.1f}x-{max(ratios):.1f}x)")
 
     calls = numpy_operations_per_batch()
     print(f"NumPy and BLAS calls per mini-batch update ({sum(calls.values())} in all, plus 2 gathers of the batch's rows):")

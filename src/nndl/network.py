@@ -20,12 +20,14 @@ Two forms of backpropagation live here side by side:
   faster, because at mini-batch size 10 the cost is the number of NumPy
   calls, not the arithmetic.
 """
+import functools
 import math
 import warnings
 from dataclasses import dataclass, field
 from numbers import Integral, Real
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from .folded import FoldedNetwork
 from .functions import quadratic_cost_derivative, sigmoid, sigmoid_prime
@@ -146,7 +148,7 @@ class Network:
         for j in range(epochs):
             folded = self._fold(min(mini_batch_size, n))  # again each epoch: a callback may assign new weights
             order = self.rng.permutation(n)
-            with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported by _check_finite below
+            with _one_blas_thread(), np.errstate(over="ignore", invalid="ignore"):  # _check_finite reports overflow
                 for k in _progress_bar(starts, progress, f"Epoch {j}"):
                     folded.descend(X, Y, order[k:k + mini_batch_size], eta)
             history.epochs += 1
@@ -413,6 +415,21 @@ def _target(y, n_out, where):
         raise ValueError(f"{where} has a desired output y of shape {y.shape}, but this "
                          f"network's last layer has {n_out} neurons: y must be ({n_out}, 1)")
     return y.reshape(-1)
+
+
+@functools.cache
+def _blas_threads():
+    return ThreadpoolController()
+
+
+def _one_blas_thread():
+    """A context in which BLAS (NumPy's and SciPy's) uses a single thread.
+
+    A mini-batch's matrices are small: spreading one product over several
+    threads costs more in waking and waiting than it saves, above all on a
+    machine whose cores are busy with other work.
+    """
+    return _blas_threads().limit(limits=1, user_api="blas")
 
 
 def _epoch_line(j, history):
