@@ -83,7 +83,7 @@ class FoldedNetwork:
         where the time goes.
         """
         inputs, activations = self.full_batch if len(rows) == len(self.inputs[0]) else self._views(len(rows))
-        np.take(X, rows, 0, activations[0])
+        activations[0][...] = X[rows]  # gathered, and converted to the network's dtype if X has another
         for a, p_t, a_next in zip(inputs, self.params_t, activations[1:]):
             expit(a @ p_t, a_next)  # (eq. 25): σ(w a + b), for every example at once
         output = expit(inputs[-1] @ self.params_t[-1])

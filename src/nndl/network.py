@@ -351,7 +351,7 @@ class Network:
         rows = data.as_rows() if hasattr(data, "as_rows") else None
         if rows is not None and rows[0].shape[1:] == (n_in,) and (
                 rows[1].shape[1:] == (n_out,) or rows[1].ndim == 1 and rows[1].max(initial=0) < n_out):
-            X, Y = rows[0].astype(self.dtype, copy=False), rows[1]
+            X, Y = rows  # X stays float32: each mini-batch is converted as it is gathered, not all 50,000 rows at once
             if labels:
                 return X, (Y if Y.ndim == 1 else np.argmax(Y, axis=1))
             return X, (np.eye(n_out, dtype=self.dtype)[Y] if Y.ndim == 1 else Y.astype(self.dtype, copy=False))
