@@ -10,7 +10,7 @@ as one matrix P = [w | b] per layer, the bias additions become part of the
 matrix products, and so does BP3: the gradient with respect to P is
 δ [a; 1]ᵀ, whose last column is the biases' gradient (∂C/∂b = δ·1, which is
 BP4 for an input of 1).  The arithmetic is the same, but a mini-batch
-update makes 16 NumPy calls instead of 29, and with mini-batches of 10 it is
+update makes 16 calls into NumPy and BLAS instead of 29, and with mini-batches of 10 it is
 the number of calls, each with a fixed cost of about a microsecond, that
 takes the time.  The update P ← P - (η/m) ∇_P of each layer is one BLAS call
 (gemm computes C ← αAB + βC), made as soon as BP2 has used that layer's
