@@ -229,3 +229,12 @@ def test_lists_keep_their_rows_and_train_exactly_as_the_pairs_do(tmp_path):
     net.SGD(training, 1, 4, 3.0, quiet=True)
     again.SGD(list(training), 1, 4, 3.0, quiet=True)
     assert np.array_equal(net.weights[0], again.weights[0])
+
+
+def test_an_empty_validation_set_is_refused_for_training(tmp_path):
+    from nndl.network import Network
+
+    write_dataset(tmp_path)
+    _, validation, _ = mnist.load_data(tmp_path, validation_size=0)
+    with pytest.raises(ValueError, match="training_data is empty"):
+        Network([784, 10]).SGD(validation, 1, 1, 1.0, quiet=True)

@@ -163,7 +163,12 @@ def _sweep(args):
 
 
 def main(argv=None):
-    """Run the command line; returns the exit status (0 success, 1 failure, 2 bad arguments)."""
+    """Run the command line; returns the exit status.
+
+    0 success; 1 training diverged; 2 bad arguments or an expected failure
+    (a file missing, unreadable or unwritable, too little memory), said in
+    one line; 130 Ctrl-C, saying what was and was not saved.
+    """
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

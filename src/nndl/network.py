@@ -349,7 +349,7 @@ class Network:
         """
         n_in, n_out = self.sizes[0], self.sizes[-1]
         rows = data.as_rows() if hasattr(data, "as_rows") else None
-        if rows is not None and rows[0].shape[1:] == (n_in,) and (
+        if rows is not None and len(rows[0]) and rows[0].shape[1:] == (n_in,) and (
                 rows[1].shape[1:] == (n_out,) or rows[1].ndim == 1 and rows[1].max(initial=0) < n_out):
             X, Y = rows  # X stays float32: each mini-batch is converted as it is gathered, not all 50,000 rows at once
             if labels:
