@@ -4,7 +4,7 @@ import pytest
 
 from nndl.checks import numerical_gradient
 from nndl.functions import quadratic_cost
-from nndl.network import History, Network
+from nndl.network import History, Network, TrainingWarning
 
 
 def random_batch(sizes, m, rng):
@@ -224,15 +224,100 @@ def test_extreme_inputs_and_learning_rates_stay_finite():
     assert np.all(np.isfinite(out)) and np.all((out >= 0) & (out <= 1))
     rng = np.random.default_rng(0)
     data = [(rng.random((2, 1)) * 50, int(rng.integers(2))) for _ in range(20)]
-    net.SGD(data, 3, 2, 100.0, quiet=True)  # RuntimeWarnings are errors in this test suite
+    with pytest.warns(TrainingWarning, match="eta=100 is far too large"):  # a warning, but no RuntimeWarning
+        net.SGD(data, 3, 2, 100.0, quiet=True)  # RuntimeWarnings are errors in this test suite
     assert all(np.all(np.isfinite(w)) for w in net.weights)
 
 
 def test_non_finite_weights_are_reported():
     net = Network([2, 2], seed=0)
-    net.weights[0][0, 0] = np.nan
-    with pytest.raises(FloatingPointError, match="smaller learning rate"):
+    net.weights[0][0, 0] = np.nan  # by hand, before training: not the learning rate's fault
+    with pytest.raises(ValueError, match=r"net.weights\[0\] holds NaN or infinite numbers"):
         net.SGD([(np.ones((2, 1)), 0)], 1, 1, 1.0, quiet=True)
+
+
+def test_weights_that_overflow_during_training_name_the_learning_rate():
+    rng = np.random.default_rng(0)
+    data = [(1000 * rng.random((3, 1)), int(rng.integers(2))) for _ in range(10)]
+    net = Network([3, 4, 2], seed=0)
+    net.weights[0][:] = 0  # hidden neurons that do not saturate on these large inputs, so the first step overflows
+    with pytest.raises(FloatingPointError, match="diverged. Try a smaller learning rate than eta=1e"):
+        net.SGD(data, 2, 5, 1e308, quiet=True)
+
+
+@pytest.mark.parametrize("where,bad", [("x", np.nan), ("x", np.inf), ("y", -np.inf)])
+def test_non_finite_data_are_refused_before_training_with_their_index(where, bad):
+    rng = np.random.default_rng(0)
+    data = [(rng.random((3, 1)), np.eye(2)[:, [i % 2]]) for i in range(6)]
+    data[4][0 if where == "x" else 1][1, 0] = bad
+    net = Network([3, 4, 2], seed=0)
+    before = net.weights[0].copy()
+    what = "an input x" if where == "x" else "a desired output y"
+    with pytest.raises(ValueError, match=rf"training_data\[4\] has {what} with NaN or infinite numbers"):
+        net.SGD(data, 1, 2, 3.0, quiet=True)
+    np.testing.assert_array_equal(net.weights[0], before)
+    if where == "x":
+        with pytest.raises(ValueError, match=r"test_data\[4\] has an input x with NaN"):
+            net.evaluate([(x, 0) for x, _ in data])
+
+
+def test_a_learning_rate_far_too_large_warns_that_the_outputs_saturated():
+    from nndl import mnist
+    training_data = mnist.load_data()[0][:1000]
+    with pytest.warns(TrainingWarning, match=r"every output neuron is saturated .* eta=1e\+06 is far too large"):
+        history = Network([784, 30, 10], seed=0).SGD(training_data, 2, 10, 1e6, quiet=True)
+    assert history.epochs == 2
+    Network([784, 30, 10], seed=0).SGD(training_data, 2, 10, 3.0, quiet=True)  # no warning: the suite runs -W error
+
+
+def test_an_int_label_gives_the_same_update_on_every_path():
+    rng = np.random.default_rng(7)
+    xs = [rng.random((4, 1)) for _ in range(6)]
+    labels = [int(k) for k in rng.integers(0, 3, 6)]
+    as_labels, as_columns = list(zip(xs, labels)), [(x, np.eye(3)[:, [k]]) for x, k in zip(xs, labels)]
+    net = Network([4, 5, 3], seed=2)
+    for a, b in zip(net.backprop(*as_labels[0]), net.backprop(*as_columns[0])):
+        for ga, gb in zip(a, b):
+            np.testing.assert_array_equal(ga, gb)
+    results = []
+    for data in (as_labels, as_columns):
+        per_example, matrix, sgd = Network([4, 5, 3], seed=2), Network([4, 5, 3], seed=2), Network([4, 5, 3], seed=2)
+        per_example.update_mini_batch_per_example(data, 2.0)
+        matrix.update_mini_batch(data, 2.0)
+        sgd.SGD(data, 1, 6, 2.0, quiet=True)  # one mini-batch of all six: the same step in another order
+        results += [per_example, matrix, sgd]
+    for other in results[1:]:
+        assert_same_parameters(results[0], other, atol=1e-12)
+
+
+@pytest.mark.parametrize("label", [1.7, "1", True, 2.0, np.float64(1.0)])
+def test_labels_that_are_not_integers_are_refused_everywhere(label):
+    net = Network([2, 3, 3], seed=0)
+    x = np.ones((2, 1))
+    message = f"has the label {label!r}, which is not an integer"
+    for train in (lambda: net.SGD([(x, label)], 1, 1, 1.0, quiet=True), lambda: net.evaluate([(x, label)]),
+                  lambda: net.update_mini_batch([(x, label)], 1.0),
+                  lambda: net.update_mini_batch_per_example([(x, label)], 1.0), lambda: net.backprop(x, label)):
+        with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+            train()
+
+
+def test_one_rule_for_the_shape_of_an_input_everywhere():
+    net = Network([4, 3, 2], seed=0)
+    row = np.ones((1, 4))
+    column_please = r"\(4, 1\)"
+    for call in (lambda: net.feedforward(row), lambda: net.backprop(row, 0), lambda: net.evaluate([(row, 0)]),
+                 lambda: net.SGD([(row, 0)], 1, 1, 1.0, quiet=True), lambda: net.update_mini_batch([(row, 0)], 1.0),
+                 lambda: net.update_mini_batch_per_example([(row, 0)], 1.0)):
+        with pytest.raises(ValueError, match=rf"shape \(1, 4\).*{column_please}"):
+            call()
+    flat = np.ones(4)  # a flat vector of the right size is a column everywhere
+    assert net.feedforward(flat).shape == (2, 1) and net.evaluate([(flat, 0)]) in (0, 1)
+
+
+def test_history_counts_epochs_without_test_data_or_cost():
+    data = [(np.ones((2, 1)), 1)] * 4
+    assert Network([2, 2], seed=0).SGD(data, 3, 2, 1.0, quiet=True).epochs == 3
 
 
 @pytest.mark.parametrize("sizes,message", [
@@ -288,15 +373,31 @@ def test_weights_or_biases_of_the_wrong_shape(attribute, value, shapes):
         net.update_mini_batch([(np.zeros((784, 1)), np.zeros((10, 1)))], 1.0)
 
 
-def test_rows_of_one_array_are_used_without_copying_and_anything_else_is_copied():
-    from nndl.network import _stack_rows
+@pytest.mark.parametrize("size", [2.7, 10.0, "10", True])
+def test_mini_batch_sizes_are_whole_numbers_in_sgd_and_the_explorer(size):
+    from nndl.widgets import LearningRateExplorer
 
-    images = np.arange(24, dtype=np.float32).reshape(6, 4)
-    columns = [row.reshape(-1, 1) for row in images[1:5]]
-    rows = _stack_rows(columns, np.float32)
-    assert np.shares_memory(rows, images) and rows.tolist() == images[1:5].tolist()
-    shuffled = [columns[1], columns[0], columns[2]]
-    np.testing.assert_array_equal(_stack_rows(shuffled, np.float32), images[[2, 1, 3]])
-    assert not np.shares_memory(_stack_rows(shuffled, np.float32), images)
-    as64 = _stack_rows(columns, np.float64)
-    assert as64.dtype == np.float64 and not np.shares_memory(as64, images)
+    with pytest.raises(ValueError, match=f"mini_batch_size must be an integer >= 1, got {size!r}"):
+        Network([2, 2]).SGD([(np.ones((2, 1)), 0)], 1, size, 1.0, quiet=True)
+    with pytest.raises(ValueError, match=f"mini_batch_size must be an integer >= 1, got {size!r}"):
+        LearningRateExplorer.key(3.0, 30, size)
+    assert LearningRateExplorer.key(3.0, np.int64(30), np.int64(10)) == (3.0, 30, 10)
+
+
+def test_float32_steps_are_the_books_loop_to_float32_precision():
+    # the float32 fast path updates its weights in place (BLAS's gemm): checked against the float64 book loop
+    rng = np.random.default_rng(5)
+    data = [(rng.random((6, 1)), np.eye(3)[:, [rng.integers(3)]]) for _ in range(20)]
+    fast, book = Network([6, 4, 3], seed=5, dtype=np.float32), Network([6, 4, 3], seed=5)
+    book.weights, book.biases = [w.astype(np.float64) for w in fast.weights], [b.astype(np.float64) for b in fast.biases]
+    book.rng.bit_generator.state = fast.rng.bit_generator.state  # float32 draws leave the generator elsewhere
+    fast.SGD(data, 2, 5, 2.5, quiet=True)
+    books_sgd(book, data, 2, 5, 2.5)
+    assert fast.weights[0].dtype == np.float32
+    assert_same_parameters(fast, book, atol=1e-5)
+    assert not np.allclose(fast.weights[0], Network([6, 4, 3], seed=5, dtype=np.float32).weights[0], atol=1e-3)
+    g32 = fast.backprop_batch(np.ones((6, 2)), np.zeros((3, 2)))
+    book.weights, book.biases = [w.astype(np.float64) for w in fast.weights], [b.astype(np.float64) for b in fast.biases]
+    g64 = book.backprop_batch(np.ones((6, 2)), np.zeros((3, 2)))
+    for a, b in zip(g32[1] + g32[0], g64[1] + g64[0]):
+        assert np.abs(b).max() > 1e-3 and np.allclose(a, b, atol=1e-6)

@@ -20,11 +20,14 @@ Two forms of backpropagation live here side by side:
   faster, because at mini-batch size 10 the cost is the number of NumPy
   calls, not the arithmetic.
 """
+import functools
 import math
+import warnings
 from dataclasses import dataclass, field
 from numbers import Integral, Real
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from .folded import FoldedNetwork
 from .functions import quadratic_cost_derivative, sigmoid, sigmoid_prime
@@ -32,24 +35,31 @@ from .persistence import read_network_arrays, write_network_arrays
 
 FORMAT_VERSION = 1
 
+SATURATED = 1e-4
+"""σ'(z) below this for every output neuron and example means the gradient has vanished (BP1)."""
+
+
+class TrainingWarning(UserWarning):
+    """Training runs but cannot learn: the warning names the likely cause (usually η)."""
+
 
 @dataclass
 class History:
     """What ``SGD`` measured, one entry per finished epoch, ready to plot.
 
-    ``test_correct[i]`` is the number of test examples classified correctly
-    after epoch ``i`` (out of ``n_test``); ``training_cost[i]`` is the
+    ``epochs`` counts the epochs finished; ``test_correct[i]`` is the number
+    of test examples classified correctly after epoch ``i`` (out of
+    ``n_test``), filled only with test data; ``training_cost[i]`` is the
     quadratic cost on the training data, filled only with ``monitor_cost=True``.
     """
 
     n_test: int = 0
     test_correct: list = field(default_factory=list)
     training_cost: list = field(default_factory=list)
+    epochs: int = 0
 
-    @property
-    def epochs(self):
-        """Number of epochs finished."""
-        return max(len(self.test_correct), len(self.training_cost))
+    def __post_init__(self):
+        self.epochs = max(self.epochs, len(self.test_correct), len(self.training_cost))
 
     @property
     def test_accuracy(self):
@@ -115,12 +125,18 @@ class Network:
         up to date, and arrays it assigns to ``weights`` or ``biases`` are
         trained from the next epoch on.  Returns the ``History``.
 
+        Data with NaN or infinite numbers are refused before training.  If the
+        weights become infinite, training stops with a FloatingPointError; if
+        every output neuron saturates (σ'(z) ≈ 0, so that BP1 gives no
+        gradient), a ``TrainingWarning`` names η: both are the sign of a
+        learning rate far too large.
+
         As in the book, training puts new arrays into ``weights`` and
         ``biases``: read them from the network after training, since an array
         taken out of it before keeps its old values.
         """
-        _check_count("epochs", epochs, minimum=0)
-        _check_count("mini_batch_size", mini_batch_size, minimum=1)
+        check_count("epochs", epochs, minimum=0)
+        check_count("mini_batch_size", mini_batch_size, minimum=1)
         eta = _check_eta(eta)
         X, Y = self._as_arrays(training_data, "training_data")
         if test_data is not None:
@@ -128,12 +144,16 @@ class Network:
         history = History(n_test=0 if test_data is None else len(labels_test))
         n = len(X)
         starts = range(0, n, mini_batch_size)
+        warned = False
         for j in range(epochs):
             folded = self._fold(min(mini_batch_size, n))  # again each epoch: a callback may assign new weights
             order = self.rng.permutation(n)
-            for k in _progress_bar(starts, progress, f"Epoch {j}"):
-                folded.descend(X, Y, order[k:k + mini_batch_size], eta)
+            with _one_blas_thread(), np.errstate(over="ignore", invalid="ignore"):  # _check_finite reports overflow
+                for k in _progress_bar(starts, progress, f"Epoch {j}"):
+                    folded.descend(X, Y, order[k:k + mini_batch_size], eta)
+            history.epochs += 1
             self._check_finite(j, eta)
+            warned = warned or self._warn_if_saturated(j, eta, X)
             if test_data is not None:
                 history.test_correct.append(self._count_correct(X_test, labels_test))
             if monitor_cost:
@@ -180,6 +200,7 @@ class Network:
         equation by equation.
         """
         x = self._check_input(x)
+        y = _target(y, self.sizes[-1], "y").reshape(-1, 1)  # an int label becomes its one-hot column, as in SGD
         nabla_b = [np.zeros(b.shape) for b in self.biases]
         nabla_w = [np.zeros(w.shape) for w in self.weights]
         activation = x
@@ -272,7 +293,7 @@ class Network:
         return 0.5 * float(np.sum((self.feedforward(X.T) - Y.T) ** 2)) / len(X)  # (eq. 6)
 
     def _check_parameters(self):
-        """A clear error if ``weights`` or ``biases`` were given arrays of the wrong shape."""
+        """A clear error if ``weights`` or ``biases`` were given arrays of the wrong shape or non-finite numbers."""
         needed = {"weights": [(y, x) for x, y in zip(self.sizes, self.sizes[1:])],
                   "biases": [(y, 1) for y in self.sizes[1:]]}
         for name, shapes in needed.items():
@@ -280,12 +301,31 @@ class Network:
             if actual != shapes:
                 raise ValueError(f"net.{name} has shapes {actual}, but a {self.sizes} network needs {shapes}: "
                                  f"assign arrays of those shapes")
+            bad = next((i for i, a in enumerate(getattr(self, name)) if not np.isfinite(a).all()), None)
+            if bad is not None:
+                raise ValueError(f"net.{name}[{bad}] holds NaN or infinite numbers: assign finite arrays "
+                                 f"(or make a new Network) before training")
 
     def _check_finite(self, epoch, eta):
         if not all(np.isfinite(w).all() for w in self.weights + self.biases):
             raise FloatingPointError(
                 f"the weights became infinite or NaN during epoch {epoch}: training diverged. "
                 f"Try a smaller learning rate than eta={eta}.")
+
+    def _warn_if_saturated(self, epoch, eta, X):
+        """Warn if σ'(z) < ``SATURATED`` for every output neuron on the first 1,000 training inputs; True if so.
+
+        Then BP1's δ = (a - y) σ'(z) is about 0 for every example: the gradient
+        has vanished and training has stalled, most often because η is so large
+        that the first steps drove the weighted inputs z far from 0.
+        """
+        a = self.feedforward(X[:1000].T)
+        if np.max(a * (1 - a)) >= SATURATED:
+            return False
+        warnings.warn(f"after epoch {epoch} every output neuron is saturated (σ'(z) < {SATURATED:g} on the "
+                      f"training inputs), so the gradient has vanished and the network cannot learn: the learning "
+                      f"rate eta={eta:g} is far too large; try eta=3.0 or smaller", TrainingWarning, stacklevel=3)
+        return True
 
     # ----- input checking -----------------------------------------------------------------
     def _check_input(self, a):
@@ -300,8 +340,21 @@ class Network:
         return a
 
     def _as_arrays(self, data, name, labels=False):
-        """Stack a list of (x, y) pairs into rows: X (n, n_in), and Y (n, n_out) or int labels."""
+        """The (x, y) pairs of ``data`` as rows: X (n, n_in), and Y (n, n_out) or int labels.
+
+        One rule for every method: each x is a column (n_in, 1) (or flat,
+        (n_in,)), as for ``feedforward``; each y a column (n_out, 1) or an int
+        label; every number finite.  A list from ``mnist.load_data`` holds its
+        pairs as rows already (``as_rows()``): those arrays are used directly.
+        """
         n_in, n_out = self.sizes[0], self.sizes[-1]
+        rows = data.as_rows() if hasattr(data, "as_rows") else None
+        if rows is not None and len(rows[0]) and rows[0].shape[1:] == (n_in,) and (
+                rows[1].shape[1:] == (n_out,) or rows[1].ndim == 1 and rows[1].max(initial=0) < n_out):
+            X, Y = rows  # X stays float32: each mini-batch is converted as it is gathered, not all 50,000 rows at once
+            if labels:
+                return X, (Y if Y.ndim == 1 else np.argmax(Y, axis=1))
+            return X, (np.eye(n_out, dtype=self.dtype)[Y] if Y.ndim == 1 else Y.astype(self.dtype, copy=False))
         try:
             pairs = list(data)
             xs = [np.asarray(x) for x, _ in pairs]
@@ -309,56 +362,74 @@ class Network:
             raise TypeError(f"{name} must be a list of (x, y) pairs, as load_data() returns") from None
         if not pairs:
             raise ValueError(f"{name} is empty: it needs at least one (x, y) pair")
-        bad = next((i for i, x in enumerate(xs) if x.size != n_in), None)
+        bad = next((i for i, x in enumerate(xs) if x.shape != (n_in, 1) and x.shape != (n_in,)), None)
         if bad is not None:
             raise ValueError(f"{name}[{bad}] has an input x of shape {xs[bad].shape}, but this "
-                             f"network's first layer has {n_in} neurons: x must be ({n_in}, 1)")
-        X = _stack_rows(xs, self.dtype)
+                             f"network's first layer has {n_in} neurons: x must be a column ({n_in}, 1)")
+        try:
+            X = np.array([x.reshape(-1) for x in xs], dtype=self.dtype)
+        except (TypeError, ValueError):
+            raise ValueError(f"{name} has inputs x that are not numbers: each x must be an array of floats") from None
+        _check_finite_rows(X, name, "an input x")
         ys = [y for _, y in pairs]
         if labels:
-            return X, np.array([_label(y, n_out, name, i) for i, y in enumerate(ys)])
-        return X, np.array([_target(y, n_out, name, i) for i, y in enumerate(ys)], dtype=self.dtype)
+            return X, np.array([_label(y, n_out, f"{name}[{i}]") for i, y in enumerate(ys)], dtype=np.int64)
+        Y = np.array([_target(y, n_out, f"{name}[{i}]") for i, y in enumerate(ys)], dtype=self.dtype)
+        _check_finite_rows(Y, name, "a desired output y")
+        return X, Y
 
 
-def _stack_rows(arrays, dtype):
-    """The arrays, flattened, as the rows of one (n, size) array of ``dtype``.
-
-    The inputs from ``mnist.load_data`` already are consecutive rows of one
-    array in memory: then that array is used as it is, which saves copying
-    150 MB.  Anything else is copied row by row.
-    """
-    first, owner = arrays[0], arrays[0].base
-    if isinstance(owner, np.ndarray) and owner.dtype == dtype and owner.flags.c_contiguous \
-            and first.flags.c_contiguous and owner.size % first.size == 0:
-        address = lambda a: a.__array_interface__["data"][0]
-        offset, row_bytes = address(first) - address(owner), first.nbytes
-        rows = owner.reshape(-1, first.size)[offset // row_bytes:][:len(arrays)]
-        if offset % row_bytes == 0 and len(rows) == len(arrays) and all(
-                a.base is owner and address(a) == address(first) + k * row_bytes for k, a in enumerate(arrays)):
-            return rows
-    return np.array([a.reshape(-1) for a in arrays], dtype=dtype)
+def _check_finite_rows(rows, name, what):
+    """A clear error naming the first example whose row holds NaN or infinity."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(rows.sum()):  # one fast pass; only a sum that is not finite needs the search
+            return
+    bad = np.flatnonzero(~np.isfinite(rows).all(axis=1))
+    if len(bad):
+        raise ValueError(f"{name}[{bad[0]}] has {what} with NaN or infinite numbers ({len(bad)} example(s) in "
+                         f"all): training needs finite data; fix or leave out those examples")
 
 
-def _label(y, n_out, name, i):
-    """A class index from an int label or a one-hot column."""
+def _label(y, n_out, where):
+    """A class index from an int label or a one-hot column; ``where`` names the example in errors."""
+    if isinstance(y, np.ndarray) and y.ndim == 0:
+        y = y.item()
     if np.ndim(y) == 0:
-        if not 0 <= int(y) < n_out:
-            raise ValueError(f"{name}[{i}] has label {y}, outside 0..{n_out - 1} for {n_out} outputs")
+        if isinstance(y, (bool, np.bool_)) or not isinstance(y, Integral):
+            raise ValueError(f"{where} has the label {y!r}, which is not an integer: a label is an int from 0 "
+                             f"to {n_out - 1}, or give a desired output column of shape ({n_out}, 1)")
+        if not 0 <= y < n_out:
+            raise ValueError(f"{where} has label {y}, outside 0..{n_out - 1} for {n_out} outputs")
         return int(y)
-    return int(np.argmax(_target(y, n_out, name, i)))
+    return int(np.argmax(_target(y, n_out, where)))
 
 
-def _target(y, n_out, name, i):
+def _target(y, n_out, where):
     """A desired output as a flat vector of n_out numbers, from an int label or a column."""
     if np.ndim(y) == 0:
         onehot = np.zeros(n_out)
-        onehot[_label(y, n_out, name, i)] = 1.0
+        onehot[_label(y, n_out, where)] = 1.0
         return onehot
     y = np.asarray(y)
-    if y.size != n_out:
-        raise ValueError(f"{name}[{i}] has a desired output y of shape {y.shape}, but this "
+    if y.shape != (n_out, 1) and y.shape != (n_out,):
+        raise ValueError(f"{where} has a desired output y of shape {y.shape}, but this "
                          f"network's last layer has {n_out} neurons: y must be ({n_out}, 1)")
     return y.reshape(-1)
+
+
+@functools.cache
+def _blas_threads():
+    return ThreadpoolController()
+
+
+def _one_blas_thread():
+    """A context in which BLAS (NumPy's and SciPy's) uses a single thread.
+
+    A mini-batch's matrices are small: spreading one product over several
+    threads costs more in waking and waiting than it saves, above all on a
+    machine whose cores are busy with other work.
+    """
+    return _blas_threads().limit(limits=1, user_api="blas")
 
 
 def _epoch_line(j, history):
@@ -400,9 +471,11 @@ def _check_seed(seed):
     return seed
 
 
-def _check_count(name, value, minimum):
+def check_count(name, value, minimum):
+    """``value`` as an int, if it is a whole number (int or NumPy integer) >= ``minimum``: 2.7 is not truncated."""
     if not isinstance(value, Integral) or isinstance(value, bool) or value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
 
 
 def _check_eta(eta):
