@@ -1,6 +1,7 @@
 """Classroom tools: student versions, sandboxed autograding and reports with nbgrader (``pip install 'nndl[teach]'``).
 
     python -m nndl.teach release [ch01 ...] [--update-sources]   # student versions in nndl-course/release/<chNN>/
+    python -m nndl.teach collect ch01 download.zip --pattern canvas  # a platform's archive -> submitted/
     python -m nndl.teach autograde SUBMITTED [ch01 ...]          # SUBMITTED/<student>/<chNN>/<notebook>.ipynb
     python -m nndl.teach grades --csv grades.csv                 # totals, and grades-questions.csv per question
     python -m nndl.teach feedback [ch01 ...]                     # HTML feedback, hidden tests removed
@@ -12,7 +13,7 @@
 Each chapter notebook is one nbgrader assignment, ``ch01`` ... ``ch06``, in a
 course folder (``--course``, default ``nndl-course``).  The modules:
 ``course`` (the folder, created once), ``sandbox`` (the grading kernel in
-bubblewrap), ``settings`` (what the course's config applies), ``autograde``
+bubblewrap), ``settings`` (what the course's config applies), ``collect`` (zip_collect), ``autograde``
 (each submission on its own), ``reports`` (grades, feedback, class list, due
 dates), ``feedback`` and ``late`` (nbgrader plugins), ``pack`` (the student
 pack), ``grading`` (helpers the locked test cells use), ``cli``.

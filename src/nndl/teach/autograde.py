@@ -67,27 +67,30 @@ def nbgrader_cells(notebook):
 
 def check_metadata(submission, source):
     """Raise Rejected if the submission's nbgrader cells differ from the source's (lost, copied, changed)."""
-    expected = {meta["grade_id"] for meta in nbgrader_cells(source)}
+    expected = {meta.get("grade_id") for meta in nbgrader_cells(source)}
     cells = nbgrader_cells(submission)
     if not cells:
         raise Rejected("changed metadata: no nbgrader cells at all (not made from the released notebook, "
                        "or its metadata was stripped)")
     counts = collections.Counter(meta.get("grade_id") for meta in cells)
-    copies = sorted(grade_id for grade_id, n in counts.items() if n > 1)
+    copies = sorted((str(grade_id) for grade_id, n in counts.items() if n > 1))
     if copies:
         raise Rejected(f"changed metadata: copy-pasted cells, {', '.join(copies)} appear more than once")
     old = sorted(str(meta.get("grade_id")) for meta in cells if meta.get("schema_version") != 3)
     if old:
         raise Rejected(f"changed metadata: old nbgrader metadata format in {', '.join(old)} (a copy-pasted cell?)")
-    unknown, lost = sorted(set(counts) - expected, key=str), sorted(expected - set(counts))
+    unknown, lost = sorted(set(counts) - expected, key=str), sorted(expected - set(counts), key=str)
     if unknown or lost:
         raise Rejected("changed metadata: " + "; ".join(
             part for part in (unknown and f"unknown cells {', '.join(map(str, unknown))}",
-                              lost and f"cells missing or stripped {', '.join(lost)}") if part))
+                              lost and f"cells missing or stripped {', '.join(map(str, lost))}") if part))
 
 
 def stage(submission_folder, notebook, target, name):
     """Copy a checked submission into the course's ``submitted/`` afresh, its notebook under ``name``."""
+    if target.resolve() == submission_folder.resolve():  # grading the course's own submitted/ (zip_collect)
+        nbformat.write(notebook, target / name)
+        return
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
@@ -175,10 +178,11 @@ def autograde(course, submitted, only=None, sandboxed=True, notebooks=NOTEBOOKS,
         strays = sorted(p.name for p in student.iterdir() if p.name not in assignments and not p.name.startswith("."))
         if strays and not only:
             outcomes.append(Outcome(student.name, "-", "failed", f"not in the layout <student>/<chNN>/: {', '.join(strays)}"))
+            progress(outcomes[-1])
         for name in asked:
-            if (student.name, name) not in present:
+            if (student.name, name) in present:
+                outcomes.append(grade_one(course, student.name, name, assignments[name], student / name, hide, sandboxed))
+            else:
                 outcomes.append(Outcome(student.name, name, "missing"))
-                continue
-            outcomes.append(grade_one(course, student.name, name, assignments[name], student / name, hide, sandboxed))
             progress(outcomes[-1])
     return outcomes

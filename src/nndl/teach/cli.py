@@ -2,7 +2,7 @@
 import argparse
 import sys
 
-from nndl.teach import autograde as grading, pack, reports
+from nndl.teach import autograde as grading, collect, pack, reports
 from nndl.teach.course import NOTEBOOKS, TeachError, chapters, course_assignments, points, release, update_sources
 
 
@@ -16,6 +16,11 @@ def parser():
     rel.add_argument("assignments", nargs="*", help="e.g. ch01 ch02 (default: all)")
     rel.add_argument("--update-sources", action="store_true",
                      help="first copy the course's notebooks over the course folder's source/ (a backup is kept)")
+    zipped = commands.add_parser("collect", help="file the notebooks of a learning platform's archive (zip_collect)")
+    zipped.add_argument("assignment")
+    zipped.add_argument("archive", help="the zip file downloaded from the platform")
+    zipped.add_argument("--pattern", required=True,
+                        help="canvas, moodle or a regular expression with the groups student_id and file_id")
     grade = commands.add_parser("autograde", help="autograde a folder of submissions")
     grade.add_argument("submitted", help="SUBMITTED/<student>/<chNN>/<notebook>.ipynb")
     grade.add_argument("assignments", nargs="*", help="grade only these, e.g. ch01 (default: every one submitted)")
@@ -48,6 +53,9 @@ def run(args):
             print(f"Sources updated from {args.notebooks}" + (f"; the old ones are in {backup}" if backup else ""))
         folder = release(args.course, args.notebooks, only=args.assignments)
         print(f"Student versions written to {folder}")
+    elif args.command == "collect":
+        folder = collect.collect_archive(args.course, args.assignment, args.archive, args.pattern)
+        print(f"Submissions filed in {folder}; grade them with: python -m nndl.teach autograde {folder} {args.assignment}")
     elif args.command == "autograde":
         outcomes = grading.autograde(args.course, args.submitted, args.assignments, not args.no_sandbox,
                                      args.notebooks, progress=lambda o: print(o, flush=True))
@@ -55,9 +63,6 @@ def run(args):
         counts = {s: sum(o.status == s for o in outcomes) for s in ("graded", "failed", "missing")}
         print(f"Summary: {counts['graded']} graded, {counts['failed']} failed, {counts['missing']} missing"
               f" (nbgrader's messages: {args.course}/logs/); export with: python -m nndl.teach grades --csv grades.csv")
-        for outcome in outcomes:
-            if outcome.status == "failed" and outcome.assignment == "-":
-                print(outcome)
         return 1 if counts["failed"] else 0
     elif args.command == "grades":
         questions = reports.export_grades(args.course, args.csv)

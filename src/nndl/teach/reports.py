@@ -69,17 +69,20 @@ def question_rows(course):
     failures = json.loads(path.read_text()) if path.exists() else {}
     rows = []
     with gradebook(course) as gb:
+        known = {student.id: student for student in gb.students}
+        ids = sorted(set(known) | {key.split("/")[0] for key in failures})  # some never graded at all
         for assignment in sorted(gb.assignments, key=lambda a: a.name):
-            for student in sorted(gb.students, key=lambda s: s.id):
-                who = {"student_id": student.id, "email": student.email or "",
-                       "name": " ".join(filter(None, [student.first_name, student.last_name]))}
-                failed = failures.get(f"{student.id}/{assignment.name}")
+            for student_id in ids:
+                student = known.get(student_id)
+                who = {"student_id": student_id, "email": student and student.email or "",
+                       "name": student and " ".join(filter(None, [student.first_name, student.last_name])) or ""}
+                failed = failures.get(f"{student_id}/{assignment.name}")
                 try:
-                    submission = gb.find_submission(assignment.name, student.id)
+                    submission = gb.find_submission(assignment.name, student_id)
                 except Exception:  # nbgrader's MissingEntry: nothing graded for this student
                     submission = None
                 for notebook in assignment.notebooks:
-                    errors = cell_errors(course, student.id, assignment.name, notebook.name) if submission else {}
+                    errors = cell_errors(course, student_id, assignment.name, notebook.name) if submission else {}
                     for cell in sorted(notebook.grade_cells, key=lambda c: c.name):
                         row = dict(who, assignment=assignment.name, question=cell.name, max_points=cell.max_score)
                         if failed is not None:
@@ -87,7 +90,7 @@ def question_rows(course):
                         elif submission is None:
                             row.update(points="", status="not submitted", note="")
                         else:
-                            grade = gb.find_grade(cell.name, notebook.name, assignment.name, student.id)
+                            grade = gb.find_grade(cell.name, notebook.name, assignment.name, student_id)
                             row.update(points=grade.score, status=status_of(grade, errors.get(cell.name)), note="")
                         rows.append(row)
     return rows
@@ -112,7 +115,7 @@ def feedback(course, only=None):
     """nbgrader's HTML feedback, hidden tests removed, into ``course/feedback/<student>/<chNN>/``."""
     course = Path(course).resolve()
     gradebook(course).close()
-    for name in only or sorted(p.name for p in (course / "autograded").glob("*/ch[0-9][0-9]")):
+    for name in only or sorted({p.name for p in (course / "autograded").glob("*/ch[0-9][0-9]")}):
         nbgrader(course, "generate_feedback", name, "--force")
     return course / "feedback"
 
