@@ -63,7 +63,7 @@ def perceptron(x, w, b):
     crash = solution("ch01")
     crash.cells.insert(4, nbformat.v4.new_code_cell("import os\nos._exit(0)"))
     pasted = solution("ch01")
-    pasted.cells.append(nbformat.from_dict(json.loads(json.dumps(cell(pasted, "nb01_gates_test")))))
+    pasted.cells.append(nbformat.from_dict(dict(json.loads(json.dumps(cell(pasted, "nb01_gates_test"))), id="pasted")))
     stripped = solution("ch01")
     for c in stripped.cells:
         c.metadata.pop("nbgrader", None)
@@ -202,7 +202,7 @@ def test_broken_submissions_are_reported_and_the_others_graded(run, graded):
     assert not (course / "autograded" / "old").exists(), "a submission left in the course folder was graded"
     lines = output.splitlines()
     for student, reason in (("oscar", "crashed kernel"), ("ivan", "invalid notebook"), ("pat", "copy-pasted")):
-        assert any(line.startswith(f"failed  {student} ch01: {reason}") for line in lines), output
+        assert any(line.startswith(f"failed  {student} ch01: ") and reason in line for line in lines), output
     assert any(line.startswith("graded  rita ch01: renamed notebook 01_perceptrons-Copy1.ipynb") for line in lines)
     assert any(line.startswith("graded  tim ch01") and "time limit" in line for line in lines), output
     assert "missing bob ch03" in lines

@@ -12,6 +12,7 @@ reported in one line; nbgrader's full messages go to ``course/logs/``.
 import collections
 import os
 import shutil
+import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,7 +76,7 @@ def check_metadata(submission, source):
     counts = collections.Counter(meta.get("grade_id") for meta in cells)
     copies = sorted((str(grade_id) for grade_id, n in counts.items() if n > 1))
     if copies:
-        raise Rejected(f"changed metadata: copy-pasted cells, {', '.join(copies)} appear more than once")
+        raise Rejected(f"changed metadata: copy-pasted cells, more than one {', '.join(copies)}")
     old = sorted(str(meta.get("grade_id")) for meta in cells if meta.get("schema_version") != 3)
     if old:
         raise Rejected(f"changed metadata: old nbgrader metadata format in {', '.join(old)} (a copy-pasted cell?)")
@@ -132,8 +133,8 @@ def grade_one(course, student, assignment, source, submission_folder, hide, sand
             result = nbgrader(course, "autograde", assignment, f"--student={student}", "--force",
                               capture=True, env=env, timeout=limit)
             log = result.stdout + result.stderr
-        except Exception as e:  # subprocess.TimeoutExpired: the process is killed
-            log, result = f"{type(e).__name__}: {e}", None
+        except subprocess.TimeoutExpired as e:  # nbgrader is killed, and the kernel with it (--die-with-parent)
+            log, result = str(e), None
     logs = course / "logs"
     logs.mkdir(exist_ok=True)
     (logs / f"autograde-{student}-{assignment}.log").write_text(log)
