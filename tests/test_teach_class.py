@@ -24,6 +24,10 @@ db.execute("UPDATE grade SET auto_score = 99")
 db.commit()
 """
 
+PROBE = """import os, resource
+print("memory limit", resource.getrlimit(resource.RLIMIT_AS)[0] // 2**20, "MB; front end", os.environ.get("NNDL_NO_FRONTEND"))
+"""
+
 
 def solution(name):
     return nbformat.read(teach.chapters()[name], 4)
@@ -100,7 +104,7 @@ def backprop_mini_batch(net, X, Y):
         ("pat", "ch01"): pasted,
         ("sam", "ch01"): stripped,
         ("gus", "ch01"): renamed_id,
-        ("tim", "ch01"): append(solution("ch01"), "while True:\n    pass"),
+        ("tim", "ch01"): append(append(solution("ch01"), PROBE), "while True:\n    pass"),
         ("lara", "ch01"): late,
     }
 
@@ -199,6 +203,8 @@ def test_broken_submissions_are_reported_and_the_others_graded(run, graded):
     for student in ("oscar", "ivan", "pat", "sam", "gus"):
         assert {r["status"] for r in questions if r["student_id"] == student and r["assignment"] == "ch01"} == {"needs review"}
     assert score(questions, "tim", "ch01") == 10, "an endless loop in the student's own cell is stopped; the tests still run"
+    probe = nbformat.read(course / "autograded" / "tim" / "ch01" / NAMES["ch01"], 4).cells[-2].outputs[0].text
+    assert probe == "memory limit 4096 MB; front end 1\n", "the kernel runs with a memory limit and knows it has no front end"
     assert not (course / "autograded" / "old").exists(), "a submission left in the course folder was graded"
     lines = output.splitlines()
     for student, reason in (("oscar", "crashed kernel"), ("ivan", "invalid notebook"), ("pat", "copy-pasted")):
