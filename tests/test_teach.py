@@ -12,6 +12,7 @@ import pytest
 from nbclient import NotebookClient
 
 from nndl import descent, mnist, teach
+from nndl.sweep import SHIPPED_SWEEP
 from nndl.teach import cli, grading, sandbox, settings
 
 pytest.importorskip("nbgrader", reason="nbgrader is in the teach extra: pip install -e .[teach]")
@@ -181,7 +182,9 @@ def test_student_pack_has_no_solutions(released, tmp_path):
     assert cli.main(["--course", str(released), "student-pack", "--out", str(tmp_path / "nndl-student")]) == 0
     pack = tmp_path / "nndl-student"
     assert (pack / "pyproject.toml").exists() and (pack / "course.py").exists() and (pack / "src" / "nndl" / "network.py").exists()
-    assert sorted(p.name for p in (pack / "data" / "mnist").iterdir()) == sorted(p.name for p in mnist.DATA_DIR.iterdir())
+    data = mnist.DATA_DIR.parent
+    assert sorted(p.relative_to(pack / "data") for p in (pack / "data").rglob("*")) == sorted(p.relative_to(data) for p in data.rglob("*"))
+    assert (pack / "data" / "sweeps" / SHIPPED_SWEEP.name).exists()
     assert sorted(p.name for p in (pack / "notebooks").glob("*.ipynb")) == sorted(p.name for p in teach.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     for name, path in teach.chapters().items():
         assert (pack / "notebooks" / path.name).read_bytes() == next((released / "release" / name).glob("*.ipynb")).read_bytes()

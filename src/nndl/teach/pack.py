@@ -1,6 +1,6 @@
 """``student-pack``: the course without the solutions, as a folder (or zip) students install in one command.
 
-The pack holds the package, the MNIST files, ``course.py``, a short README and
+The pack holds the package, its data (MNIST, the shipped sweep), ``course.py``, a short README and
 the released notebooks (solutions replaced by ``raise NotImplementedError()``,
 hidden tests removed), plus the notebooks that have no exercises.  Students run
 ``python3 course.py lab`` in it, which installs the pack and opens JupyterLab.
@@ -41,7 +41,7 @@ def student_pack(course, out, notebooks=NOTEBOOKS, as_zip=False):
         pack = Path(tmp) / out.name
         shutil.copytree(Path(nndl.__file__).parent, pack / "src" / "nndl",
                         ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-        shutil.copytree(mnist.DATA_DIR, pack / "data" / "mnist")
+        shutil.copytree(mnist.DATA_DIR.parent, pack / "data")  # MNIST and the shipped learning-rate sweep
         for name in ("pyproject.toml", "course.py", "LICENSE"):
             if (repository / name).exists():
                 shutil.copy(repository / name, pack / name)
