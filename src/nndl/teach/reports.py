@@ -101,7 +101,7 @@ def export_grades(course, csv_path):
     and one row per question to ``<csv_path stem>-questions.csv``; returns that second path."""
     course, csv_path = Path(course).resolve(), Path(csv_path).resolve()
     gradebook(course).close()  # a clear error if there is none
-    nbgrader(course, "export", f"--to={csv_path}", capture=True)
+    nbgrader(course, "export", f"--to={csv_path}")
     questions = csv_path.with_name(f"{csv_path.stem}-questions.csv")
     with tempfile.NamedTemporaryFile("w", dir=questions.parent, delete=False, newline="") as f:
         writer = csv.DictWriter(f, QUESTION_COLUMNS)
