@@ -1,15 +1,21 @@
 """Student versions and autograding with nbgrader, end to end and offline."""
-import csv
 import re
+import shutil
+import socket
+import subprocess
+import sys
+import zipfile
 
 import nbformat
+import numpy as np
 import pytest
 from nbclient import NotebookClient
 
-from nndl import teach
+from nndl import descent, mnist, teach
+from nndl.sweep import SHIPPED_SWEEP
+from nndl.teach import cli, grading, sandbox, settings
 
 pytest.importorskip("nbgrader", reason="nbgrader is in the teach extra: pip install -e .[teach]")
-from nbgrader.api import Gradebook  # noqa: E402
 
 SOLUTION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
@@ -86,43 +92,130 @@ def test_student_versions_run_and_only_exercises_fail(released, name):
                 assert "Not done yet" in "".join(o.get("text", "") for o in cell.outputs), cell.source
 
 
-def test_autograde_end_to_end(released, tmp_path):
-    source = nbformat.read(teach.chapters()["ch01"], 4)
-    submitted = tmp_path / "submitted"
-    wrong = nbformat.read(teach.chapters()["ch01"], 4)
-    solution_cell = next(c for c in wrong.cells if nbgrader_meta(c).get("grade_id") == "nb01_perceptron")
-    solution_cell.source = solution_cell.source.replace("> 0 else 0", ">= 0 else 0")
-    cheat = nbformat.read(teach.chapters()["ch01"], 4)
-    next(c for c in cheat.cells if nbgrader_meta(c).get("grade_id") == "nb01_perceptron").source = solution_cell.source
-    next(c for c in cheat.cells if nbgrader_meta(c).get("grade_id") == "nb01_perceptron_test").source = "pass"
-    for student, notebook in (("alice", source), ("bob", student_version(released, "ch01")),
-                              ("carol", wrong), ("dave", cheat)):
-        folder = submitted / student / "ch01"
-        folder.mkdir(parents=True)
-        nbformat.write(notebook, folder / "01_perceptrons.ipynb")
-
-    assert teach.autograde(released, submitted) == ["ch01"]
-
-    with Gradebook(f"sqlite:///{released}/gradebook.db", "nndl") as gradebook:
-        def score(student, grade_id=None):
-            if grade_id is None:
-                return gradebook.find_submission("ch01", student).score
-            return gradebook.find_grade(grade_id, "01_perceptrons", "ch01", student).score
-        assert score("alice") == 10
-        assert score("bob") == 0
-        assert score("carol") == 7 and score("carol", "nb01_perceptron_test") == 0
-        assert score("dave") == 7 and score("dave", "nb01_perceptron_test") == 0  # the locked test was restored
-
-    teach.export_grades(released, tmp_path / "grades.csv")
-    with open(tmp_path / "grades.csv") as f:
-        rows = {row["student_id"]: row for row in csv.DictReader(f) if row["assignment"] == "ch01"}
-    assert float(rows["alice"]["score"]) == 10 and float(rows["carol"]["score"]) == 7
-
-
 def test_clear_errors(tmp_path, capsys):
-    assert teach.main(["--course", str(tmp_path / "c"), "grades", "--csv", str(tmp_path / "g.csv")]) == 2
+    assert cli.main(["--course", str(tmp_path / "c"), "grades", "--csv", str(tmp_path / "g.csv")]) == 2
     assert "no gradebook yet" in capsys.readouterr().err
-    assert teach.main(["--course", str(tmp_path / "c"), "autograde", str(tmp_path / "nowhere")]) == 2
+    assert cli.main(["--course", str(tmp_path / "c"), "autograde", str(tmp_path / "nowhere")]) == 2
     assert "collect the submissions as" in capsys.readouterr().err
-    assert teach.main(["--course", str(tmp_path / "c"), "release", "ch99"]) == 2
+    assert cli.main(["--course", str(tmp_path / "c"), "release", "ch99"]) == 2
     assert "no assignment ch99" in capsys.readouterr().err
+
+
+def test_tools_say_where_the_notebooks_must_be(tmp_path, capsys):
+    assert cli.main(["--course", str(tmp_path / "c"), "--notebooks", str(tmp_path / "nowhere"), "points"]) == 2
+    assert "pass --notebooks DIR" in capsys.readouterr().err
+    teach.setup_course(tmp_path / "c")  # a course folder has its own sources: no notebooks needed from then on
+    assert cli.main(["--course", str(tmp_path / "c"), "--notebooks", str(tmp_path / "nowhere"), "points"]) == 0
+    assert "ch01  01_perceptrons.ipynb" in capsys.readouterr().out
+
+
+def test_sources_and_config_are_the_teachers_once_created(tmp_path):
+    course, assignments = teach.setup_course(tmp_path / "c")
+    config, source = course / "nbgrader_config.py", assignments["ch01"]
+    config.write_text(config.read_text() + "# the teacher's line\n")
+    source.write_text(source.read_text().replace('"points": 3', '"points": 5'))
+    teach.setup_course(course)
+    assert "# the teacher's line" in config.read_text() and '"points": 5' in source.read_text()
+    backup = teach.update_sources(course)
+    assert '"points": 5' not in source.read_text() and '"points": 5' in (backup / "ch01" / source.name).read_text()
+    assert "# the teacher's line" in config.read_text()
+
+
+def test_without_a_sandbox_autograde_refuses_unless_told(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(sandbox, "available", lambda: "bubblewrap is not installed")
+    (tmp_path / "submitted" / "alice" / "ch01").mkdir(parents=True)
+    assert cli.main(["--course", str(tmp_path / "c"), "autograde", str(tmp_path / "submitted")]) == 2
+    err = capsys.readouterr().err
+    assert "no sandbox for the students' code: bubblewrap is not installed" in err and "--no-sandbox" in err
+
+
+@pytest.mark.skipif(bool(sandbox.available()), reason="bubblewrap cannot sandbox here")
+def test_the_sandbox_hides_the_course_and_the_network(tmp_path):
+    course, work, run = tmp_path / "course", tmp_path / "course" / "autograded" / "s" / "ch01", tmp_path / "run"
+    work.mkdir(parents=True)
+    run.mkdir()
+    (course / "gradebook.db").write_text("grades")
+    (tmp_path / "conn.json").write_text("{}")
+    command = sandbox.bwrap_command(str(tmp_path / "conn.json"), str(work), str(run), [str(course)])
+    probe = """import errno, os, socket
+print(os.path.exists("../../../gradebook.db"))
+open("mine.txt", "w").write("ok")
+try:
+    open("/etc/nndl-probe", "w")
+    print("etc writable")
+except OSError:
+    print("etc read-only")
+try:
+    socket.create_connection(("127.0.0.1", PORT), timeout=2)
+    print("network reached the grader's machine")
+except OSError as e:
+    print("network", errno.errorcode[e.errno])
+"""
+    python = command.index(sys.executable)
+    with socket.create_server(("127.0.0.1", 0)) as server:  # a service on this machine's loopback
+        probe = probe.replace("PORT", str(server.getsockname()[1]))
+        out = subprocess.run(command[:python] + [sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.split("\n")[:3] == ["False", "etc read-only", "network ECONNREFUSED"], out
+    assert (work / "mine.txt").read_text() == "ok", "the notebook's own folder stays writable"
+    assert (course / "gradebook.db").read_text() == "grades"
+
+
+def test_grading_helpers_cannot_be_fooled():
+    class Yes(int):
+        def __eq__(self, other):
+            return True
+    with pytest.raises(AssertionError, match="should be the int 0 or 1, got Yes"):
+        grading.bit(Yes(0), "the output")
+    assert grading.bit(np.int64(1), "the output") == 1
+    with pytest.raises(AssertionError, match=r"has shape \(0,\); it should be \(2,\)"):
+        grading.close([], [1.0, 2.0], "nabla")
+    assert grading.close(np.array([1.0, 2.0 + 1e-12]), [1.0, 2.0], "v") and not grading.close(np.array([1.0, 2.1]), [1.0, 2.0], "v")
+    assert not grading.close(np.array([np.nan, 2.0]), [1.0, 2.0], "v")
+    alias = descent.gradient_descent
+    with grading.forbidden(descent.gradient_descent):
+        with pytest.raises(AssertionError, match="package function gradient_descent: write it yourself"):
+            alias(descent.VALLEY, [1.0, 1.0], 0.1, 1)
+    assert alias(descent.VALLEY, [1.0, 1.0], 0.5, 1).tolist() == [[1.0, 1.0], [0.5, 0.5]], "restored afterwards"
+
+
+def test_student_pack_has_no_solutions(released, tmp_path):
+    assert cli.main(["--course", str(released), "student-pack", "--out", str(tmp_path / "nndl-student")]) == 0
+    pack = tmp_path / "nndl-student"
+    assert (pack / "pyproject.toml").exists() and (pack / "course.py").exists() and (pack / "src" / "nndl" / "network.py").exists()
+    data = mnist.DATA_DIR.parent
+    assert sorted(p.relative_to(pack / "data") for p in (pack / "data").rglob("*")) == sorted(p.relative_to(data) for p in data.rglob("*"))
+    assert (pack / "data" / "sweeps" / SHIPPED_SWEEP.name).exists()
+    assert sorted(p.name for p in (pack / "notebooks").glob("*.ipynb")) == sorted(p.name for p in teach.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    for name, path in teach.chapters().items():
+        assert (pack / "notebooks" / path.name).read_bytes() == next((released / "release" / name).glob("*.ipynb")).read_bytes()
+    assert cli.main(["--course", str(released), "student-pack", "--out", str(tmp_path / "nndl-student"), "--zip"]) == 0
+    with zipfile.ZipFile(tmp_path / "nndl-student.zip") as archive:
+        assert "nndl-student/notebooks/01_perceptrons.ipynb" in archive.namelist()
+    assert cli.main(["--course", str(released), "student-pack", "--out", str(tmp_path / "nndl-student")]) == 2
+
+
+@pytest.mark.parametrize("platform, names", [
+    ("canvas", ["liddellalice_1001_5001_01_perceptrons.ipynb", "builderbob_LATE_1002_5002_01_perceptrons-1.ipynb"]),
+    ("moodle", ["Alice Liddell_1001_assignsubmission_file_/01_perceptrons.ipynb",
+                "Bob Builder_1002_assignsubmission_file_/01_perceptrons-1.ipynb"]),
+])
+def test_collect_a_learning_platforms_archive(released, tmp_path, platform, names):
+    archive = tmp_path / "download.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for name in names:
+            z.write(teach.chapters()["ch01"], name)
+    shutil.rmtree(released / "submitted", ignore_errors=True)
+    assert cli.main(["--course", str(released), "collect", "ch01", str(archive), "--pattern", platform]) == 0
+    filed = sorted(str(p.relative_to(released / "submitted")) for p in (released / "submitted").glob("*/*/*.ipynb"))
+    assert filed == ["1001/ch01/01_perceptrons.ipynb", "1002/ch01/01_perceptrons-1.ipynb"]
+
+
+def test_each_cell_gets_a_time_limit_that_fits_it():
+    source = nbformat.read(teach.chapters()["ch05"], 4)
+    limits = {settings.cell_timeout(c) for c in source.cells if c.cell_type == "code"
+              if c.metadata.get("nbgrader", {}).get("grade")}
+    assert limits == {settings.TIMEOUTS["exercise"]} and settings.TIMEOUTS["exercise"] <= 20
+    training = [c for c in source.cells if c.cell_type == "code" and ".SGD(" in c.source]
+    assert training and {settings.cell_timeout(c) for c in training} == {settings.TIMEOUTS["training"]}
+    lesson = nbformat.v4.new_code_cell("print(1)")
+    assert settings.cell_timeout(lesson) == settings.TIMEOUTS["lesson"] < settings.TIMEOUTS["training"]

@@ -1,0 +1,5 @@
+import sys
+
+from nndl.teach.cli import main
+
+sys.exit(main())

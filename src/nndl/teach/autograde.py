@@ -1,0 +1,189 @@
+"""Autograde a folder of submissions, each on its own, in a sandbox; report what could not be graded.
+
+The folder is in nbgrader's layout, ``SUBMITTED/<student>/<chNN>/<notebook>.ipynb``.
+Each submission is checked first (a readable notebook, under the assignment's
+name, with the nbgrader cells of the course's source: none lost, none
+copy-pasted), then copied afresh into the course's ``submitted/`` and graded by
+``nbgrader autograde <chNN> --student <student>`` in a process of its own.
+So a submission that crashes its kernel, never ends or is broken stops only
+itself, and nothing else left in the course folder is graded.  Each problem is
+reported in one line; nbgrader's full messages go to ``course/logs/``.
+"""
+import collections
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from nndl.teach import sandbox
+from nndl.teach.course import NOTEBOOKS, TeachError, nbgrader, setup_course
+
+TIME_LIMIT = {"ch05": 1800}  # seconds for a whole submission; the others get DEFAULT_TIME_LIMIT
+DEFAULT_TIME_LIMIT = 600
+
+
+@dataclass
+class Outcome:
+    """What happened to one student's assignment: status "graded", "failed" or "missing", and why."""
+
+    student: str
+    assignment: str
+    status: str
+    note: str = ""
+
+    def __str__(self):
+        return f"{self.status:<7} {self.student} {self.assignment}" + (f": {self.note}" if self.note else "")
+
+
+class Rejected(Exception):
+    """A submission that cannot be graded as it is; the message is the one-line reason."""
+
+
+def find_notebook(folder, expected):
+    """The submitted notebook of an assignment folder, and a note if it had to be recognised by another name."""
+    found = sorted(folder.glob("*.ipynb"))
+    if (folder / expected).exists():
+        return folder / expected, ""
+    if len(found) == 1:
+        return found[0], f"renamed notebook {found[0].name} graded as {expected}"
+    if not found:
+        raise Rejected(f"no notebook: expected {expected}")
+    raise Rejected(f"{len(found)} notebooks and none named {expected}: keep only the one to grade")
+
+
+def read_notebook(path):
+    try:
+        return nbformat.read(path, as_version=4)
+    except Exception as e:  # nbformat raises JSON, validation and key errors alike
+        raise Rejected(f"invalid notebook {path.name}: {str(e).splitlines()[0][:120]}") from None
+
+
+def nbgrader_cells(notebook):
+    return [c.metadata["nbgrader"] for c in notebook.cells if "nbgrader" in c.metadata]
+
+
+def check_metadata(submission, source):
+    """Raise Rejected if the submission's nbgrader cells differ from the source's (lost, copied, changed)."""
+    expected = {meta.get("grade_id") for meta in nbgrader_cells(source)}
+    cells = nbgrader_cells(submission)
+    if not cells:
+        raise Rejected("changed metadata: no nbgrader cells at all (not made from the released notebook, "
+                       "or its metadata was stripped)")
+    counts = collections.Counter(meta.get("grade_id") for meta in cells)
+    copies = sorted((str(grade_id) for grade_id, n in counts.items() if n > 1))
+    if copies:
+        raise Rejected(f"changed metadata: copy-pasted cells, more than one {', '.join(copies)}")
+    old = sorted(str(meta.get("grade_id")) for meta in cells if meta.get("schema_version") != 3)
+    if old:
+        raise Rejected(f"changed metadata: old nbgrader metadata format in {', '.join(old)} (a copy-pasted cell?)")
+    unknown, lost = sorted(set(counts) - expected, key=str), sorted(expected - set(counts), key=str)
+    if unknown or lost:
+        raise Rejected("changed metadata: " + "; ".join(
+            part for part in (unknown and f"unknown cells {', '.join(map(str, unknown))}",
+                              lost and f"cells missing or stripped {', '.join(map(str, lost))}") if part))
+
+
+def stage(submission_folder, notebook, target, name):
+    """Copy a checked submission into the course's ``submitted/`` afresh, its notebook under ``name``."""
+    if target.resolve() == submission_folder.resolve():  # grading the course's own submitted/ (zip_collect)
+        nbformat.write(notebook, target / name)
+        return
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    for path in submission_folder.iterdir():
+        if path.is_file() and path.suffix != ".ipynb":
+            shutil.copy(path, target / path.name)  # timestamp.txt and any data files the student added
+    nbformat.write(notebook, target / name)
+
+
+def failure_reason(log):
+    """One line from nbgrader's messages saying why a submission was not graded."""
+    if "DeadKernelError" in log or "Kernel died" in log:
+        return "crashed kernel: the notebook ended Python or ran out of memory"
+    errors = [line for line in log.splitlines() if "ERROR" in line]
+    return f"nbgrader failed: {errors[-1].split('|', 1)[-1].strip()[:160] if errors else log.strip()[-160:]}"
+
+
+def timed_out_cells(path):
+    """How many cells of an autograded notebook hit their time limit."""
+    notebook = nbformat.read(path, as_version=4)
+    return sum(any(o.get("ename") == "CellTimeoutError" for o in c.get("outputs", [])) for c in notebook.cells)
+
+
+def grade_one(course, student, assignment, source, submission_folder, hide, sandboxed):
+    """Check, stage and autograde one submission; returns its Outcome."""
+    try:
+        path, note = find_notebook(submission_folder, source.name)
+        notebook = read_notebook(path)
+        check_metadata(notebook, nbformat.read(source, as_version=4))
+    except Rejected as e:
+        return Outcome(student, assignment, "failed", str(e))
+    stage(submission_folder, notebook, course / "submitted" / student / assignment, source.name)
+    limit = TIME_LIMIT.get(assignment, DEFAULT_TIME_LIMIT)
+    with tempfile.TemporaryDirectory(prefix="nndl-grade-") as run:
+        sandbox.write_kernelspec(run, sandboxed)
+        env = dict(os.environ, JUPYTER_PATH=os.pathsep.join([run, os.environ.get("JUPYTER_PATH", "")]))
+        env.update({sandbox.RUN: run, sandbox.HIDE: os.pathsep.join(hide)})
+        try:
+            result = nbgrader(course, "autograde", assignment, f"--student={student}", "--force",
+                              capture=True, env=env, timeout=limit)
+            log = result.stdout + result.stderr
+        except subprocess.TimeoutExpired as e:  # nbgrader is killed, and the kernel with it (--die-with-parent)
+            log, result = str(e), None
+    logs = course / "logs"
+    logs.mkdir(exist_ok=True)
+    (logs / f"autograde-{student}-{assignment}.log").write_text(log)
+    if result is None:
+        return Outcome(student, assignment, "failed", f"timeout: grading took over {limit} s")
+    if result.returncode != 0:
+        return Outcome(student, assignment, "failed", failure_reason(log))
+    slow = timed_out_cells(course / "autograded" / student / assignment / source.name)
+    if slow:
+        note = "; ".join(filter(None, [note, f"{slow} cell(s) stopped at their time limit"]))
+    return Outcome(student, assignment, "graded", note)
+
+
+def autograde(course, submitted, only=None, sandboxed=True, notebooks=NOTEBOOKS, progress=print):
+    """Autograde every submission in ``submitted`` (only the assignments in ``only``, if given).
+
+    Returns one Outcome per student and assignment: graded, failed (with the
+    reason) or missing.  Without a working sandbox this refuses to run unless
+    ``sandboxed`` is False.
+    """
+    course, assignments = setup_course(course, notebooks)
+    submitted = Path(submitted).resolve()
+    if not submitted.is_dir():
+        raise TeachError(f"no folder {submitted}: collect the submissions as SUBMITTED/<student>/<chNN>/<notebook>.ipynb")
+    for name in only or ():
+        if name not in assignments:
+            raise TeachError(f"no assignment {name}: the assignments are {', '.join(assignments)}")
+    if sandboxed and (reason := sandbox.available()):
+        raise TeachError(f"no sandbox for the students' code: {reason}.  Without one, their code runs with "
+                         "your rights and can change the gradebook; to go on anyway, pass --no-sandbox")
+    students = sorted(p for p in submitted.iterdir() if p.is_dir() and not p.name.startswith("."))
+    if not students:
+        raise TeachError(f"{submitted} holds no student folders: the layout is <student>/<chNN>/<notebook>.ipynb")
+    present = {(s.name, a.name) for s in students for a in s.iterdir() if a.is_dir()}
+    asked = sorted(only or {a for _, a in present if a in assignments} or assignments)
+    hide = [str(p) for p in (course, submitted, Path(notebooks).resolve()) if p.exists()]
+    for name in asked:
+        if not (course / "release" / name).is_dir():
+            nbgrader(course, "generate_assignment", name, "--force")  # registers the tests in the gradebook
+    outcomes = []
+    for student in students:
+        strays = sorted(p.name for p in student.iterdir() if p.name not in assignments and not p.name.startswith("."))
+        if strays and not only:
+            outcomes.append(Outcome(student.name, "-", "failed", f"not in the layout <student>/<chNN>/: {', '.join(strays)}"))
+            progress(outcomes[-1])
+        for name in asked:
+            if (student.name, name) in present:
+                outcomes.append(grade_one(course, student.name, name, assignments[name], student / name, hide, sandboxed))
+            else:
+                outcomes.append(Outcome(student.name, name, "missing"))
+            progress(outcomes[-1])
+    return outcomes

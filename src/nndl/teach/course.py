@@ -1,0 +1,129 @@
+"""The nbgrader course folder: created once from the chapter notebooks, the teacher's from then on.
+
+``nndl-course/`` holds ``nbgrader_config.py``, ``source/<chNN>/`` (the
+notebooks with solutions and hidden tests), ``release/`` (the student
+versions), ``submitted/``, ``autograded/``, ``feedback/`` and the gradebook
+``gradebook.db``.  The config and the sources are written only when missing,
+so a teacher's changes to points, text or tests survive every later command;
+``update_sources`` copies the course's newer notebooks over them, keeping a
+backup.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+NOTEBOOKS = Path(os.environ.get("NNDL_NOTEBOOKS", Path(__file__).resolve().parents[3] / "notebooks"))
+"""The chapter notebooks with their solutions: the repository's ``notebooks/`` (or $NNDL_NOTEBOOKS)."""
+
+CONFIG = '''c = get_config()
+c.CourseDirectory.course_id = "nndl"
+c.CourseDirectory.root = {root!r}
+c.CourseDirectory.db_url = "sqlite:///{root}/gradebook.db"
+c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}}
+
+# What nndl.teach needs: the sandboxed grading kernel, each cell's time limit, feedback
+# without the hidden tests.  Change a time limit (seconds) here, e.g. settings.TIMEOUTS["training"] = 1200
+from nndl.teach import settings
+settings.configure(c)
+
+# Late submissions: set due dates with `python -m nndl.teach due ch01 "2027-03-01 23:59:00 Europe/Paris"`;
+# a submission's time is the `timestamp.txt` in its folder.  Each started day late costs this
+# fraction of the score (0 to grade late work in full, 1 to give it zero).
+c.AssignLatePenalties.plugin_class = "nndl.teach.late.LatePenalty"
+c.LatePenalty.per_day = 0.1
+'''
+
+
+class TeachError(Exception):
+    """A problem the teacher can fix; the message says how."""
+
+
+def points(path):
+    """``{grade_id: points}`` of the graded cells of a notebook, from their nbgrader metadata."""
+    cells = json.loads(Path(path).read_text())["cells"]
+    graded = (c["metadata"]["nbgrader"] for c in cells if c["metadata"].get("nbgrader", {}).get("grade"))
+    return {meta["grade_id"]: meta["points"] for meta in graded}
+
+
+def chapters(notebooks=NOTEBOOKS):
+    """``{assignment: notebook path}`` for the chapter notebooks that carry graded cells."""
+    notebooks = Path(notebooks)
+    if not notebooks.is_dir():
+        raise TeachError(f"the course notebooks are not at {notebooks}: pass --notebooks DIR (the "
+                         "repository's notebooks/ folder) or set NNDL_NOTEBOOKS")
+    found = {}
+    for path in sorted(notebooks.glob("[0-9][0-9]_*.ipynb")):
+        if points(path):
+            found[f"ch{path.name[:2]}"] = path
+    return found
+
+
+def course_assignments(course):
+    """``{assignment: source notebook}`` of a course folder (its own, possibly edited, sources)."""
+    return {folder.name: path for folder in sorted((Path(course) / "source").glob("ch[0-9][0-9]"))
+            for path in folder.glob("*.ipynb")}
+
+
+def setup_course(course, notebooks=NOTEBOOKS):
+    """Create the course folder once: its config and the sources of every chapter.
+
+    An existing config or source is left as it is (the teacher may have edited it).
+    Returns the course's absolute path and its ``{assignment: source notebook}``.
+    """
+    course = Path(course).resolve()
+    course.mkdir(parents=True, exist_ok=True)
+    config = course / "nbgrader_config.py"
+    if not config.exists():
+        config.write_text(CONFIG.format(root=str(course)))
+    if not course_assignments(course):
+        for name, path in chapters(notebooks).items():
+            (course / "source" / name).mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, course / "source" / name / path.name)
+    return course, course_assignments(course)
+
+
+def update_sources(course, notebooks=NOTEBOOKS):
+    """Copy the course's current notebooks over ``source/``, the old ones kept in ``source-backup-<time>/``."""
+    course = Path(course).resolve()
+    backup = None
+    if (course / "source").exists():
+        backup = course / f"source-backup-{time.strftime('%Y%m%d-%H%M%S')}"
+        shutil.copytree(course / "source", backup)
+    for name, path in chapters(notebooks).items():
+        (course / "source" / name).mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, course / "source" / name / path.name)
+    return backup
+
+
+def nbgrader(course, *args, capture=False, env=None, timeout=None):
+    """Run an nbgrader command in the course folder; returns the finished process.
+
+    With ``capture`` its output is returned rather than shown; without, a failure raises TeachError.
+    """
+    try:
+        import nbgrader as _  # noqa: F401
+    except ImportError:
+        raise TeachError("nbgrader is not installed: pip install 'nndl[teach]'") from None
+    # nbgrader runs the `alembic` command of its environment: put that environment's scripts on PATH
+    env = dict(os.environ if env is None else env)
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    env.setdefault("PYTHONWARNINGS", "ignore")  # SQLAlchemy's deprecation warnings, ~30 a run
+    result = subprocess.run([sys.executable, "-m", "nbgrader", *args, "--log-level=WARN"], cwd=course,
+                            env=env, capture_output=capture, text=True, timeout=timeout)
+    if result.returncode != 0 and not capture:
+        raise TeachError(f"`nbgrader {' '.join(args)}` failed (exit status {result.returncode}); see its messages above")
+    return result
+
+
+def release(course, notebooks=NOTEBOOKS, only=None):
+    """Generate the student versions into ``course/release/<chNN>/``; returns that folder."""
+    course, assignments = setup_course(course, notebooks)
+    for name in only or assignments:
+        if name not in assignments:
+            raise TeachError(f"no assignment {name}: the assignments are {', '.join(assignments)}")
+        nbgrader(course, "generate_assignment", name, "--force")
+    return course / "release"

@@ -1,0 +1,73 @@
+"""Helpers for the locked, graded test cells: checks that an earlier cell cannot fake.
+
+A graded cell runs in the same Python as the learner's cells, so it reloads
+this module first (``grading = importlib.reload(grading)``) and compares with
+Python's own arithmetic on plain floats and ints, not with ``np.allclose`` or
+``==`` on objects the learner made (either can be replaced in an unlocked
+cell).  ``forbidden`` makes the package's own functions refuse to run while
+the learner's answer is computed, so an exercise cannot be answered by them.
+"""
+import contextlib
+
+import numpy as np
+
+NUMBER_TYPES = (float, int, np.float64, np.float32, np.int64, np.int32)
+
+
+def number(value, what):
+    """``value`` as a plain float, if it is one number (a Python or NumPy scalar, or an array of size 1)."""
+    if type(value) is np.ndarray and value.size == 1:
+        value = value.reshape(-1).tolist()[0]
+    if type(value) not in NUMBER_TYPES:
+        raise AssertionError(f"{what} should be a number, got {type(value).__name__}")
+    return float(value)
+
+
+def bit(value, what):
+    """``value`` as a plain int, if it is exactly 0 or 1 (an int, a bool or their NumPy kinds)."""
+    if type(value) not in (int, bool, np.int64, np.int32, np.bool_):
+        raise AssertionError(f"{what} should be the int 0 or 1, got {type(value).__name__}")
+    if int(value) not in (0, 1):
+        raise AssertionError(f"{what} should be 0 or 1, got {value!r}")
+    return int(value)
+
+
+def array(value, shape, what):
+    """``value`` as a fresh float array, if it is a NumPy array (or nested list) of exactly ``shape``."""
+    if type(value) is not np.ndarray:
+        if type(value) not in (list, tuple):
+            raise AssertionError(f"{what} should be a NumPy array, got {type(value).__name__}")
+        value = np.array(value, dtype=float)
+    if value.shape != tuple(shape):
+        raise AssertionError(f"{what} has shape {value.shape}; it should be {tuple(shape)}")
+    return np.array(value.tolist(), dtype=float)
+
+
+def close(actual, expected, what, rtol=1e-6, atol=1e-9):
+    """True if ``actual`` has ``expected``'s shape and every entry is within the tolerance of it."""
+    expected = np.array(expected, dtype=float)
+    actual = array(actual, expected.shape, what)
+    pairs = zip(actual.reshape(-1).tolist(), expected.reshape(-1).tolist())  # same length: shapes match
+    return all(-(atol + rtol * (e if e >= 0 else -e)) <= a - e <= atol + rtol * (e if e >= 0 else -e)
+               for a, e in pairs)
+
+
+def _refusal(name):
+    """A code object that raises AssertionError naming the package function ``name``."""
+    namespace = {}
+    exec(f"def refuse(*args, **kwargs):\n    raise AssertionError("
+         f"{f'this exercise is answered with the package function {name}: write it yourself'!r})", namespace)
+    return namespace["refuse"].__code__
+
+
+@contextlib.contextmanager
+def forbidden(*functions):
+    """While inside, calling any of ``functions`` (however it was imported or renamed) raises AssertionError."""
+    saved = [(f, f.__code__) for f in functions]
+    try:
+        for f in functions:
+            f.__code__ = _refusal(f.__qualname__)
+        yield
+    finally:
+        for f, code in saved:
+            f.__code__ = code

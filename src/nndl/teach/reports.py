@@ -1,0 +1,143 @@
+"""Grades per question, feedback files, the class list and due dates, from and into the gradebook."""
+import csv
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import nbformat
+
+from nndl.teach.course import TeachError, course_assignments, nbgrader
+
+QUESTION_COLUMNS = ["student_id", "name", "email", "assignment", "question", "points", "max_points", "status", "note"]
+FAILURES = "autograde-failures.json"  # {"student/assignment": reason} of the submissions not graded
+
+
+def gradebook(course):
+    from nbgrader.api import Gradebook
+    course = Path(course).resolve()
+    if not (course / "gradebook.db").exists():
+        raise TeachError(f"{course} has no gradebook yet: run `python -m nndl.teach autograde` first")
+    return Gradebook(f"sqlite:///{course}/gradebook.db", "nndl")
+
+
+def record_failures(course, outcomes):
+    """Remember which submissions the last runs could not grade (and forget those graded since)."""
+    path = Path(course) / FAILURES
+    failures = json.loads(path.read_text()) if path.exists() else {}
+    for outcome in outcomes:
+        key = f"{outcome.student}/{outcome.assignment}"
+        if outcome.status == "failed":
+            failures[key] = outcome.note
+        elif outcome.status == "graded":
+            failures.pop(key, None)
+    write_atomically(path, json.dumps(failures, indent=1, sort_keys=True))
+
+
+def write_atomically(path, text):
+    """Write ``text`` to ``path`` through a temporary file, so a crash never leaves half a file."""
+    path = Path(path)
+    with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, suffix=".tmp", newline="") as f:
+        f.write(text)
+    os.replace(f.name, path)
+
+
+def cell_errors(course, student, assignment, notebook):
+    """``{grade_id: error name}`` of the graded cells that raised, read from the autograded notebook."""
+    path = Path(course) / "autograded" / student / assignment / f"{notebook}.ipynb"
+    if not path.exists():
+        return {}
+    cells = nbformat.read(path, as_version=4).cells
+    return {c.metadata["nbgrader"]["grade_id"]: next(o.ename for o in c.outputs if o.output_type == "error")
+            for c in cells if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"
+            and any(o.output_type == "error" for o in c.get("outputs", []))}
+
+
+def status_of(grade, error):
+    """passed / failed (an assertion) / error (any other exception) / needs review."""
+    if grade.needs_manual_grade:
+        return "needs review"
+    if error is None and grade.score == grade.max_score:
+        return "passed"
+    return "failed" if error in (None, "AssertionError") else "error"
+
+
+def question_rows(course):
+    """One row per student, assignment and graded question of the gradebook."""
+    course = Path(course).resolve()
+    path = course / FAILURES
+    failures = json.loads(path.read_text()) if path.exists() else {}
+    rows = []
+    with gradebook(course) as gb:
+        known = {student.id: student for student in gb.students}
+        ids = sorted(set(known) | {key.split("/")[0] for key in failures})  # some never graded at all
+        for assignment in sorted(gb.assignments, key=lambda a: a.name):
+            for student_id in ids:
+                student = known.get(student_id)
+                who = {"student_id": student_id, "email": student and student.email or "",
+                       "name": student and " ".join(filter(None, [student.first_name, student.last_name])) or ""}
+                failed = failures.get(f"{student_id}/{assignment.name}")
+                try:
+                    submission = gb.find_submission(assignment.name, student_id)
+                except Exception:  # nbgrader's MissingEntry: nothing graded for this student
+                    submission = None
+                for notebook in assignment.notebooks:
+                    errors = cell_errors(course, student_id, assignment.name, notebook.name) if submission else {}
+                    for cell in sorted(notebook.grade_cells, key=lambda c: c.name):
+                        row = dict(who, assignment=assignment.name, question=cell.name, max_points=cell.max_score)
+                        if failed is not None:
+                            row.update(points="", status="needs review", note=failed)
+                        elif submission is None:
+                            row.update(points="", status="not submitted", note="")
+                        else:
+                            grade = gb.find_grade(cell.name, notebook.name, assignment.name, student_id)
+                            row.update(points=grade.score, status=status_of(grade, errors.get(cell.name)), note="")
+                        rows.append(row)
+    return rows
+
+
+def export_grades(course, csv_path):
+    """Write the totals per student and assignment to ``csv_path`` (nbgrader's export, with names)
+    and one row per question to ``<csv_path stem>-questions.csv``; returns that second path."""
+    course, csv_path = Path(course).resolve(), Path(csv_path).resolve()
+    gradebook(course).close()  # a clear error if there is none
+    nbgrader(course, "export", f"--to={csv_path}")
+    questions = csv_path.with_name(f"{csv_path.stem}-questions.csv")
+    with tempfile.NamedTemporaryFile("w", dir=questions.parent, delete=False, newline="") as f:
+        writer = csv.DictWriter(f, QUESTION_COLUMNS)
+        writer.writeheader()
+        writer.writerows(question_rows(course))
+    os.replace(f.name, questions)
+    return questions
+
+
+def feedback(course, only=None):
+    """nbgrader's HTML feedback, hidden tests removed, into ``course/feedback/<student>/<chNN>/``."""
+    course = Path(course).resolve()
+    gradebook(course).close()
+    for name in only or sorted({p.name for p in (course / "autograded").glob("*/ch[0-9][0-9]")}):
+        nbgrader(course, "generate_feedback", name, "--force")
+    return course / "feedback"
+
+
+def import_students(course, csv_path):
+    """Add or update the students of a class list (columns id, name, email) in the gradebook."""
+    with open(csv_path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    if not rows or "id" not in rows[0]:
+        raise TeachError(f"{csv_path} needs a header line with the columns id, name, email")
+    from nbgrader.api import Gradebook
+    course = Path(course).resolve()
+    with Gradebook(f"sqlite:///{course}/gradebook.db", "nndl") as gb:
+        for row in rows:
+            first, _, last = (row.get("name") or "").strip().rpartition(" ")
+            gb.update_or_create_student(row["id"].strip(), first_name=first or last, last_name=last if first else "",
+                                        email=(row.get("email") or "").strip() or None)
+    return len(rows)
+
+
+def set_due_date(course, assignment, due):
+    """Set an assignment's due date (e.g. "2027-03-01 23:59:00 Europe/Paris") in the gradebook."""
+    if assignment not in course_assignments(course):
+        raise TeachError(f"no assignment {assignment}: the assignments are {', '.join(course_assignments(course))}")
+    nbgrader(Path(course).resolve(), "db", "assignment", "add", assignment, f"--duedate={due}")

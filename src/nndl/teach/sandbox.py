@@ -1,0 +1,87 @@
+"""The grading kernel: students' code runs in a bubblewrap sandbox, with time limits that fit each cell.
+
+Autograding runs every cell of a student's notebook, so it runs the student's
+code.  ``nbgrader`` starts that kernel from the kernelspec ``nndl-grading``,
+which ``write_kernelspec`` puts in a folder of its own for each grading run.
+Sandboxed, the kernel's command is this module::
+
+    python -m nndl.teach.sandbox -f CONNECTION_FILE
+
+which replaces itself with ``bwrap`` (Debian's ``bubblewrap``) around
+``ipykernel``: the whole file system read-only, the course folder and the
+submissions hidden under empty folders (so the gradebook, the sources with
+their hidden tests and the classmates' notebooks are out of reach), a fresh
+``/tmp``, no network, and an address-space limit.  Only the notebook's own
+folder stays writable.  With no network the kernel cannot use TCP on the
+loopback, so kernel and grader talk over Unix sockets (ZeroMQ's ``ipc``
+transport) in the run's folder.
+
+``nndl.teach.settings.configure`` points nbgrader at that kernel.
+"""
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+KERNEL = "nndl-grading"
+RUN = "NNDL_GRADING_RUN"           # the run's folder: kernelspec and sockets
+HIDE = "NNDL_GRADING_HIDE"         # folders the kernel must not see, os.pathsep-separated
+MEMORY = "NNDL_GRADING_MEMORY_MB"  # the kernel's address-space limit
+NO_FRONTEND = "NNDL_NO_FRONTEND"   # set in the kernel: widgets skip their interactive part
+
+def available():
+    """None if bubblewrap can sandbox a process here, else the reason it cannot."""
+    if shutil.which("bwrap") is None:
+        return "bubblewrap is not installed (Debian/Ubuntu: apt-get install bubblewrap)"
+    trial = subprocess.run(["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--unshare-net", "true"],
+                           capture_output=True, text=True)
+    if trial.returncode != 0:
+        return f"bubblewrap cannot create a sandbox here: {trial.stderr.strip() or trial.returncode}"
+    return None
+
+
+def write_kernelspec(run, sandboxed):
+    """Write the ``nndl-grading`` kernelspec into ``run/kernels`` (put ``run`` on JUPYTER_PATH)."""
+    if sandboxed:
+        argv = [sys.executable, "-m", "nndl.teach.sandbox", "-f", "{connection_file}"]
+    else:
+        argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    spec = {"argv": argv, "display_name": "nndl grading", "language": "python",
+            "interrupt_mode": "message", "env": {NO_FRONTEND: "1", "MPLBACKEND": "agg"}}
+    folder = Path(run) / "kernels" / KERNEL
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "kernel.json").write_text(json.dumps(spec, indent=1))
+
+
+def bwrap_command(connection_file, cwd, run, hide):
+    """The bwrap command line that starts ipykernel in the sandbox."""
+    command = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+    for folder in hide:
+        command += ["--tmpfs", folder]
+    for folder in (cwd, run):
+        command += ["--bind", folder, folder]
+    command += ["--ro-bind", connection_file, connection_file,
+                "--unshare-net", "--die-with-parent", "--chdir", cwd,
+                "--setenv", "HOME", "/tmp", "--setenv", NO_FRONTEND, "1"]
+    return command + [sys.executable, "-m", "ipykernel_launcher", "-f", connection_file]
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) != 2 or argv[0] != "-f":
+        sys.exit("usage: python -m nndl.teach.sandbox -f CONNECTION_FILE (started by nbgrader, not by hand)")
+    run = os.environ.get(RUN)
+    if not run:
+        sys.exit(f"{RUN} is not set: the sandbox is started by `python -m nndl.teach autograde`")
+    hide = [h for h in os.environ.get(HIDE, "").split(os.pathsep) if h]
+    limit = int(os.environ.get(MEMORY, "4096")) * 2**20
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    command = bwrap_command(os.path.abspath(argv[1]), os.getcwd(), run, hide)
+    os.execvp(command[0], command)
+
+
+if __name__ == "__main__":
+    main()

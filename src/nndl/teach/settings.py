@@ -1,0 +1,35 @@
+"""nbgrader settings for the course, applied by its ``nbgrader_config.py``: ``configure(c)``.
+
+The config file is written once and is the teacher's; it calls ``configure``
+so that what the tools need (the grading kernel, per-cell time limits,
+feedback without hidden tests) comes from the installed package.
+"""
+import os
+from pathlib import Path
+
+from nndl.teach import sandbox
+
+# Seconds a cell may run before it is interrupted.  Exercises and tests answer in
+# a second or two; only training runs (notebook 05) take minutes.
+TIMEOUTS = {"exercise": 20, "lesson": 120, "training": 900}
+TRAINING_EXERCISES = {"nb05_no_hidden"}  # exercises that train a network, however the student wrote them
+
+
+def cell_timeout(cell):
+    """The time limit of one cell: minutes for a cell that trains a network, seconds for an exercise or a test."""
+    meta = cell.metadata.get("nbgrader", {})
+    if ".SGD(" in cell.source or "train_live(" in cell.source or meta.get("grade_id") in TRAINING_EXERCISES:
+        return TIMEOUTS["training"]
+    return TIMEOUTS["exercise"] if meta.get("solution") or meta.get("grade") else TIMEOUTS["lesson"]
+
+
+def configure(c):
+    """Apply the settings to an nbgrader config ``c``."""
+    c.Execute.timeout_func = cell_timeout
+    c.GenerateFeedback.preprocessors = ["nbgrader.preprocessors.GetGrades", "nndl.teach.feedback.HideHiddenTests",
+                                        "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]
+    run = os.environ.get(sandbox.RUN)
+    if run:  # set by nndl.teach for each submission it grades
+        c.Execute.kernel_name = sandbox.KERNEL
+        c.KernelManager.transport = "ipc"
+        c.KernelManager.ip = str(Path(run) / "kernel")
