@@ -64,6 +64,21 @@ def test_each_interact_displays_a_new_figure_for_each_control_and_returns_nothin
     assert len(controls) == {"sigmoid": 2, "descent": 5, "sweep": 1}[name]
 
 
+@pytest.mark.parametrize("name", [*INTERACTS, "mnist"])
+def test_without_a_front_end_an_explorer_shows_its_first_picture_and_builds_no_controls(name, monkeypatch, capsys):
+    """The grading kernel sets NNDL_NO_FRONTEND: no widget is built, so no cell waits on a browser."""
+    from nndl.teach import sandbox
+
+    assert widgets.NO_FRONTEND == sandbox.NO_FRONTEND
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda *objects: shown.extend(objects))
+    monkeypatch.setenv(widgets.NO_FRONTEND, "1")
+    explorers = {**INTERACTS, "mnist": lambda: widgets.learning_rate_explorer([], [])}
+    assert explorers[name]() is None
+    assert "interactive controls are left out" in capsys.readouterr().out
+    assert [type(picture) for picture in shown] == ([] if name == "mnist" else [Figure])
+
+
 def test_sigmoid_explorer_draws_the_neuron_of_its_sliders():
     w, b = widgets.sigmoid_explorer().children[:2]
     assert (w.description, b.description) == ("weight w", "bias b")
