@@ -19,7 +19,7 @@ def test_the_books_session_returns_its_four_lists(data, capsys):
         training, 3, 10, 0.5, evaluation_data=test, monitor_evaluation_accuracy=True)
     assert evaluation_cost == [] and training_cost == [] and training_accuracy == []
     assert len(evaluation_accuracy) == 3 and all(isinstance(c, int) for c in evaluation_accuracy)
-    assert evaluation_accuracy[-1] == net.evaluate(test) and evaluation_accuracy[-1] > 200  # counts, as the book's
+    assert evaluation_accuracy[-1] == net.evaluate(test) and evaluation_accuracy[-1] > 100  # counts (chance: 30), as the book's
     lines = capsys.readouterr().out.splitlines()
     assert lines[:2] == ["Epoch 0 training complete", f"Accuracy on evaluation data: {evaluation_accuracy[0]} / 300"]
 
