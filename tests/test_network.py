@@ -627,6 +627,7 @@ def test_the_schedule_counts_from_the_best_epoch():
     (dict(dropout=1.0), "dropout is the probability of dropping a hidden neuron"),
     (dict(dropout=-0.1), "dropout is the probability of dropping a hidden neuron"),
     (dict(early_stopping_n=2), "need evaluation data: pass test_data"),
+    (dict(lmbda=2.0), r"eta\*lmbda/n = 0.5\*2/1 is 1, but the weight decay"),
     (dict(halve_eta_n=1.5), "halve_eta_n must be an integer >= 0"),
 ])
 def test_bad_chapter3_arguments(kwargs, message):

@@ -50,6 +50,7 @@ class FoldedNetwork:
         # Views made once, since at this scale even making a view is a noticeable cost.
         self.params_t = [p.T for p in self.params]
         self.weights_only = [p[:, :-1] for p in self.params]
+        self.bias_columns = [p[:, -1] for p in self.params]
         self.full_batch = self._views(batch_size)
 
     def _views(self, m):
@@ -75,7 +76,10 @@ class FoldedNetwork:
         a layer's P changes only after BP2 has carried δ through it.
 
         ``decay`` = 1 - ηλ/n gives L2 regularisation's weight decay (eq. 93):
-        w ← decay·w - (η/m) Σ ∇C_x, and the biases are not decayed.
+        w ← decay·w - (η/m) Σ ∇C_x, and the biases are not decayed.  The
+        decay costs nothing extra: it is the β of the gemm that applies the
+        gradient (P ← α δᵀ[a; 1] + β P), and since that scales the biases too,
+        they are divided by β just before (100 numbers, not 78,400).
         ``keep`` < 1 is dropout: each hidden neuron is kept with probability
         ``keep`` (drawn from ``rng``), for this mini-batch only.
         """
@@ -89,6 +93,9 @@ class FoldedNetwork:
 
     def _backpropagate(self, X, Y, rows, alpha, targets, beta, decay=1.0, keep=1.0, rng=None):
         """Forward and backward pass; layer l's gradient times ``alpha`` goes into ``targets[l]`` (times ``beta``) + it.
+
+        ``decay`` ≠ 1 (with ``targets`` the parameters) multiplies ``beta``
+        for the weights only: see ``descend``.
 
         Written for few NumPy calls and little else per call (outputs passed
         by position, views made beforehand): at mini-batch size 10 that is
@@ -112,14 +119,14 @@ class FoldedNetwork:
         for l in range(len(inputs) - 1, 0, -1):
             previous = delta @ weights[l]  # (BP2), with the weights before this step
             if decay != 1.0:
-                weights[l] *= decay  # (eq. 93), now that BP2 has used the weights
+                self.bias_columns[l] /= decay  # the gemm below decays the whole P (eq. 93): not the biases
             # (BP4), summed over the examples, with (BP3) as its last column: P += alpha δᵀ [a; 1], in place.
             # In BLAS's column-major view a C-ordered P is Pᵀ, so this reads Pᵀ ← alpha [a; 1]ᵀ δ + beta Pᵀ.
-            gemm(alpha, inputs[l].T, delta.T, beta, targets[l].T, 0, 1, 1)
+            gemm(alpha, inputs[l].T, delta.T, beta * decay, targets[l].T, 0, 1, 1)
             a = activations[l]
             previous *= a  # σ'(z) = a(1 - a)
             previous *= 1 - a if keep == 1.0 else 1 - keep * a
             delta = previous
         if decay != 1.0:
-            weights[0] *= decay
-        gemm(alpha, inputs[0].T, delta.T, beta, targets[0].T, 0, 1, 1)  # (BP4) and (BP3) of the first layer
+            self.bias_columns[0] /= decay
+        gemm(alpha, inputs[0].T, delta.T, beta * decay, targets[0].T, 0, 1, 1)  # (BP4) and (BP3) of the first layer

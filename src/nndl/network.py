@@ -216,7 +216,7 @@ class Network:
             eta = schedule.eta
             folded = self._fold(min(mini_batch_size, n))  # again each epoch: a callback may assign new weights
             order = self.rng.permutation(n)
-            decay = 1.0 - eta * lmbda / n
+            decay = _decay(eta, lmbda, n)
             with _one_blas_thread(), np.errstate(over="ignore", invalid="ignore"):  # _check_finite reports overflow
                 for k in _progress_bar(starts, progress, f"Epoch {j}"):
                     folded.descend(X, Y, order[k:k + mini_batch_size], eta, decay, keep, self.rng)
@@ -643,7 +643,12 @@ def _decay(eta, lmbda, n):
     lmbda = _check_lmbda(lmbda)
     if lmbda == 0:
         return 1.0
-    return 1.0 - eta * lmbda / check_count("n (the size of the training set)", n, minimum=1)
+    decay = 1.0 - eta * lmbda / check_count("n (the size of the training set)", n, minimum=1)
+    if decay <= 0:
+        raise ValueError(f"eta*lmbda/n = {eta:g}*{lmbda:g}/{n} is {1 - decay:g}, but the weight decay of eq. (93) "
+                         f"multiplies the weights by 1 - eta*lmbda/n, which must stay above 0: choose a smaller "
+                         f"lmbda (the book uses 5.0 for 50,000 images, 0.1 for 1,000)")
+    return decay
 
 
 def _check_lmbda(lmbda):
