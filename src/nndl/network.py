@@ -159,8 +159,8 @@ class Network:
 
         Beyond the book: ``quiet=True`` prints nothing; ``progress=True`` shows a
         tqdm progress bar over the mini-batches of each epoch (it renders in a
-        notebook too); ``monitor_cost=True`` records the training cost (eq. 6)
-        per epoch; ``callback(epoch, history)`` is called after every epoch and
+        notebook too); ``monitor_cost=True`` records the training cost (eq. 6, or
+        the chapter 3 cost given) per epoch; ``callback(epoch, history)`` is called after every epoch and
         stops the training early if it returns False; the network it sees is
         up to date, and arrays it assigns to ``weights`` or ``biases`` are
         trained from the next epoch on.  Returns the ``History``.
