@@ -1,9 +1,13 @@
 """Network: each formula against an independent computation."""
+import copy
+
 import numpy as np
 import pytest
 
 from nndl.checks import numerical_gradient
-from nndl.functions import quadratic_cost
+from nndl.costs import CrossEntropyCost, LogLikelihoodCost, QuadraticCost
+from nndl.folded import FoldedNetwork
+from nndl.functions import quadratic_cost, sigmoid, softmax
 from nndl.network import History, Network, TrainingWarning
 
 
@@ -404,12 +408,6 @@ def test_float32_steps_are_the_books_loop_to_float32_precision():
 
 
 # ----- chapter 3: costs, L2, dropout, monitoring, early stopping, the schedule ------------------------------------
-import copy  # noqa: E402
-
-from nndl.costs import CrossEntropyCost, LogLikelihoodCost, QuadraticCost  # noqa: E402
-from nndl.folded import FoldedNetwork  # noqa: E402
-from nndl.functions import sigmoid, softmax  # noqa: E402
-
 COSTS = [QuadraticCost, CrossEntropyCost, LogLikelihoodCost]
 
 
