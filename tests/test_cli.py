@@ -266,3 +266,43 @@ def test_nndl_data_dir_at_fashion_mnist_says_to_pass_the_folder():
     assert_one_line_error(result, "for another data set in MNIST's format pass its folder instead")
     assert "git checkout" not in result.stderr
     assert run("baseline", "--data", str(fashion)).returncode == 0
+
+
+# ----- chapter 3's options ---------------------------------------------------------------------
+def test_chapter3_options_train_and_print_the_books_transcript(tmp_path, tiny_data):
+    saved = tmp_path / "net.npz"
+    result = run("train", *tiny(tiny_data, "--sizes", "784", "8", "10", "--cost", "log-likelihood", "--lmbda", "0.5",
+                                "--init", "large", "--evaluate-on", "validation", "--dropout", "0.3", "--expand",
+                                "--epochs", "2", "--eta", "0.1", "--seed", "0", "--save", str(saved)))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Epoch 0 training complete"
+    assert lines[1].startswith("Accuracy on evaluation data: ") and lines[1].endswith(" / 2")
+    assert lines[4].startswith("Final: ") and lines[4].endswith(" on the validation data")
+    from nndl import Network
+    from nndl.costs import LogLikelihoodCost
+
+    assert Network.load(saved).cost is LogLikelihoodCost
+
+
+def test_chapter3_cli_runs_are_the_package_runs(tiny_data, capsys):
+    from nndl import Network, mnist
+
+    assert main(["train", *tiny(tiny_data, "--sizes", "784", "6", "10", "--cost", "cross-entropy", "--lmbda", "2",
+                                "--epochs", "2", "--eta", "0.5", "--seed", "4", "--dtype", "float64")]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    training, _, test = mnist.load_data(tiny_data, validation_size=2)
+    history = Network([784, 6, 10], cost="cross-entropy", seed=4).SGD(training, 2, 10, 0.5, test, lmbda=2.0, quiet=True)
+    assert printed[3] == f"Accuracy on evaluation data: {history.test_correct[1]} / 5"
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--cost", "entropy"], "argument --cost: invalid choice: 'entropy'"),
+    (["--init", "small"], "argument --init: invalid choice: 'small'"),
+    (["--evaluate-on", "training"], "argument --evaluate-on: invalid choice: 'training'"),
+    (["--lmbda", "-1"], "lmbda must be a number >= 0"),
+    (["--dropout", "1"], "dropout is the probability of dropping a hidden neuron"),
+    (["--evaluate-on", "validation", "--validation-size", "0"], "--evaluate-on validation needs validation images"),
+])
+def test_bad_chapter3_options_are_one_line(tiny_data, args, message):
+    assert_one_line_error(run("train", "--data", str(tiny_data), "--validation-size", "2", *args), message)

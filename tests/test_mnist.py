@@ -238,3 +238,50 @@ def test_an_empty_validation_set_is_refused_for_training(tmp_path):
     _, validation, _ = mnist.load_data(tmp_path, validation_size=0)
     with pytest.raises(ValueError, match="training_data is empty"):
         Network([784, 10]).SGD(validation, 1, 1, 1.0, quiet=True)
+
+
+# ----- the expanded training set (chapter 3) ---------------------------------------------------
+def shifted_by_hand(image, down, right):
+    """The 28 × 28 image moved by (down, right) pixels, white (0) where nothing moves in: np.roll, edges cleared."""
+    moved = np.roll(image.reshape(28, 28), (down, right), axis=(0, 1))
+    if down:
+        moved[0 if down > 0 else -1, :] = 0
+    if right:
+        moved[:, 0 if right > 0 else -1] = 0
+    return moved.reshape(-1)
+
+
+@pytest.mark.parametrize("as_plain_list", [False, True])
+def test_expanded_holds_each_image_and_its_four_one_pixel_shifts(tmp_path, as_plain_list):
+    write_dataset(tmp_path)
+    training, _, _ = mnist.load_data(tmp_path, validation_size=2)
+    data = list(training) if as_plain_list else training
+    expanded = mnist.expanded(data)
+    assert len(expanded) == 50
+    images, targets = expanded.as_rows()
+    for s, (down, right) in enumerate([(0, 0), (1, 0), (-1, 0), (0, 1), (0, -1)]):
+        for i in (0, 7):
+            x, y = expanded[s * 10 + i]
+            np.testing.assert_array_equal(x[:, 0], shifted_by_hand(training[i][0][:, 0], down, right))
+            np.testing.assert_array_equal(y, training[i][1])
+    rows = np.array([3, 41, 17])
+    np.testing.assert_array_equal(images[rows], np.array([expanded[i][0][:, 0] for i in rows]))
+    np.testing.assert_array_equal(images[10:13], images[np.arange(10, 13)])
+    assert targets.shape == (50, 10)
+
+
+def test_training_on_the_expanded_set(tmp_path):
+    from nndl import Network
+
+    write_dataset(tmp_path)
+    training, _, test = mnist.load_data(tmp_path, validation_size=2)
+    history = Network([784, 5, 10], cost="cross-entropy", seed=0).SGD(mnist.expanded(training), 1, 10, 0.5, test,
+                                                                      quiet=True, monitor_training_accuracy=True)
+    assert history.n_training == 50 and 0 <= history.training_correct[0] <= 50
+
+
+def test_expanded_needs_square_images():
+    with pytest.raises(ValueError, match="not square"):
+        mnist.expanded([(np.zeros((10, 1)), 0)])
+    with pytest.raises(TypeError, match="a list of \\(x, y\\) pairs"):
+        mnist.expanded(5)

@@ -1,9 +1,13 @@
 """Network: each formula against an independent computation."""
+import copy
+
 import numpy as np
 import pytest
 
 from nndl.checks import numerical_gradient
-from nndl.functions import quadratic_cost
+from nndl.costs import CrossEntropyCost, LogLikelihoodCost, QuadraticCost
+from nndl.folded import FoldedNetwork
+from nndl.functions import quadratic_cost, sigmoid, softmax
 from nndl.network import History, Network, TrainingWarning
 
 
@@ -401,3 +405,240 @@ def test_float32_steps_are_the_books_loop_to_float32_precision():
     g64 = book.backprop_batch(np.ones((6, 2)), np.zeros((3, 2)))
     for a, b in zip(g32[1] + g32[0], g64[1] + g64[0]):
         assert np.abs(b).max() > 1e-3 and np.allclose(a, b, atol=1e-6)
+
+
+# ----- chapter 3: costs, L2, dropout, monitoring, early stopping, the schedule ------------------------------------
+COSTS = [QuadraticCost, CrossEntropyCost, LogLikelihoodCost]
+
+
+def one_hot_batch(sizes, m, rng):
+    return [(rng.standard_normal((sizes[0], 1)), np.eye(sizes[-1])[:, [rng.integers(sizes[-1])]]) for _ in range(m)]
+
+
+def total_cost_of(net, attribute, l, X, Y):
+    """Σ_x C_x over the columns of X, as a function of one parameter array (the cost's own fn)."""
+    params = getattr(net, attribute)
+
+    def cost(value):
+        saved = params[l]
+        params[l] = value
+        try:
+            return net.cost.fn(net.feedforward(X), Y)
+        finally:
+            params[l] = saved
+    return cost
+
+
+@pytest.mark.parametrize("cost", COSTS)
+@pytest.mark.parametrize("sizes", [[3, 4, 2], [2, 5, 4, 3]])
+def test_chapter3_gradients_match_finite_differences_for_every_cost(cost, sizes):
+    rng = np.random.default_rng(4)
+    net = Network(sizes, cost=cost, seed=4)
+    batch = one_hot_batch(sizes, 3, rng)
+    X, Y = np.hstack([x for x, _ in batch]), np.hstack([y for _, y in batch])
+    nabla_b, nabla_w = net.backprop_batch(X, Y)
+    per_example = [net.backprop(x, y) for x, y in batch]
+    for l in range(net.num_layers - 1):
+        expected_w = numerical_gradient(total_cost_of(net, "weights", l, X, Y), net.weights[l].copy())
+        expected_b = numerical_gradient(total_cost_of(net, "biases", l, X, Y), net.biases[l].copy())
+        np.testing.assert_allclose(nabla_w[l], expected_w, rtol=1e-5, atol=1e-8)
+        np.testing.assert_allclose(nabla_b[l], expected_b, rtol=1e-5, atol=1e-8)
+        np.testing.assert_allclose(sum(g[1][l] for g in per_example), expected_w, rtol=1e-5, atol=1e-8)
+        np.testing.assert_allclose(sum(g[0][l] for g in per_example), expected_b, rtol=1e-5, atol=1e-8)
+
+
+def books_sgd_l2(net, data, epochs, mini_batch_size, eta, lmbda):
+    """The book's network2 SGD: the same shuffles, update_mini_batch_per_example with weight decay over n."""
+    for _ in range(epochs):
+        order = net.rng.permutation(len(data))
+        for k in range(0, len(data), mini_batch_size):
+            net.update_mini_batch_per_example([data[i] for i in order[k:k + mini_batch_size]], eta, lmbda, len(data))
+
+
+@pytest.mark.parametrize("cost", COSTS)
+def test_sgd_with_l2_is_the_books_loop_for_every_cost(cost):
+    rng = np.random.default_rng(9)
+    data = one_hot_batch([6, 4, 3], 23, rng)
+    fast, book = Network([6, 5, 3], cost=cost, seed=9), Network([6, 5, 3], cost=cost, seed=9)
+    data = [(x, y) for x, y in data]
+    fast.SGD(data, 2, 5, 0.7, lmbda=3.0, quiet=True)
+    books_sgd_l2(book, data, 2, 5, 0.7, 3.0)
+    assert_same_parameters(fast, book, atol=1e-10)
+    unregularised = Network([6, 5, 3], cost=cost, seed=9)
+    unregularised.SGD(data, 2, 5, 0.7, quiet=True)
+    assert not np.allclose(fast.weights[0], unregularised.weights[0], atol=1e-4)
+
+
+def test_l2_step_is_equation_93_and_leaves_the_biases_alone():
+    rng = np.random.default_rng(5)
+    net = Network([4, 3, 2], cost=CrossEntropyCost, seed=5)
+    batch = one_hot_batch([4, 3, 2], 6, rng)
+    X, Y = np.hstack([x for x, _ in batch]), np.hstack([y for _, y in batch])
+    nabla_b, nabla_w = net.backprop_batch(X, Y)
+    weights, biases = [w.copy() for w in net.weights], [b.copy() for b in net.biases]
+    eta, lmbda, n = 0.5, 2.0, 40
+    net.update_mini_batch(batch, eta, lmbda=lmbda, n=n)
+    for l in range(2):
+        np.testing.assert_allclose(net.weights[l], (1 - eta * lmbda / n) * weights[l] - eta / 6 * nabla_w[l],
+                                   rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(net.biases[l], biases[l] - eta / 6 * nabla_b[l], rtol=1e-12, atol=1e-14)
+    with pytest.raises(ValueError, match=r"n \(the size of the training set\) must be an integer >= 1"):
+        net.update_mini_batch(batch, eta, lmbda=lmbda)
+
+
+@pytest.mark.parametrize("cost", [CrossEntropyCost, LogLikelihoodCost])
+def test_dropout_step_is_backpropagation_through_the_kept_neurons(cost):
+    # The folded network's dropout step against a per-example computation with the same masks (same generator).
+    rng = np.random.default_rng(6)
+    net = Network([5, 7, 6, 3], cost=cost, seed=6)
+    batch = one_hot_batch([5, 7, 6, 3], 4, rng)
+    X, Y = np.hstack([x for x, _ in batch]).T, np.hstack([y for _, y in batch]).T
+    keep, eta = 0.6, 0.8
+    masks_rng = np.random.default_rng(11)
+    draws = copy.deepcopy(masks_rng)
+    masks = [draws.random((4, 7)) < keep, draws.random((4, 6)) < keep]
+    W, B = [w.copy() for w in net.weights], [b.copy() for b in net.biases]
+    grad_w, grad_b = [np.zeros_like(w) for w in W], [np.zeros_like(b) for b in B]
+    for i in range(4):
+        a, activations, derivatives = X[i][:, None], [X[i][:, None]], []
+        for l in range(2):
+            s = sigmoid(W[l] @ a + B[l])
+            mask = masks[l][i][:, None] / keep
+            a = s * mask
+            activations.append(a)
+            derivatives.append(s * (1 - s) * mask)
+        output = cost.output_activation(W[2] @ a + B[2])
+        delta = output - Y[i][:, None]  # both costs: δ = a - y
+        for l in (2, 1, 0):
+            grad_w[l] += delta @ activations[l].T
+            grad_b[l] += delta
+            if l:
+                delta = (W[l].T @ delta) * derivatives[l - 1]
+    folded = FoldedNetwork(net.weights, net.biases, 4, cost.output_delta, np.float64,
+                           cost.output_activation is softmax)
+    folded.descend(X, Y, np.arange(4), eta, 1.0, keep, masks_rng)
+    for l in range(3):
+        np.testing.assert_allclose(folded.weights[l], W[l] - eta / 4 * grad_w[l], rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(folded.biases[l], B[l] - eta / 4 * grad_b[l], rtol=1e-12, atol=1e-14)
+
+
+def test_dropout_training_is_reproducible_and_changes_the_run():
+    rng = np.random.default_rng(2)
+    data = one_hot_batch([6, 8, 3], 30, rng)
+    runs = [Network([6, 8, 3], cost=CrossEntropyCost, seed=2) for _ in range(3)]
+    runs[0].SGD(data, 2, 5, 0.5, dropout=0.5, quiet=True)
+    runs[1].SGD(data, 2, 5, 0.5, dropout=0.5, quiet=True)
+    runs[2].SGD(data, 2, 5, 0.5, quiet=True)
+    assert_same_parameters(runs[0], runs[1], atol=0)
+    assert not np.allclose(runs[0].weights[0], runs[2].weights[0])
+
+
+def test_the_books_initialisers():
+    net = Network([400, 300, 10], cost=CrossEntropyCost, seed=0)  # default_weight_initializer
+    assert abs(net.weights[0].std() * np.sqrt(400) - 1) < 0.02 and abs(net.weights[1].std() * np.sqrt(300) - 1) < 0.1
+    assert abs(net.biases[0].std() - 1) < 0.15
+    net.large_weight_initializer()
+    assert abs(net.weights[0].std() - 1) < 0.02
+    chapter1, large = Network([5, 4, 2], seed=3), Network([5, 4, 2], cost=QuadraticCost, seed=3)
+    large.rng = np.random.default_rng(3)
+    large.large_weight_initializer()  # the same draws as chapter 1's constructor
+    assert_same_parameters(chapter1, large, atol=0)
+    float32 = Network([5, 4, 2], cost="cross-entropy", dtype=np.float32)
+    assert all(w.dtype == np.float32 for w in float32.weights + float32.biases)
+
+
+def test_softmax_output_layer_gives_probabilities():
+    net = Network([4, 3, 5], cost=LogLikelihoodCost, seed=1)
+    a = net.feedforward(np.random.default_rng(1).standard_normal((4, 6)))
+    np.testing.assert_allclose(a.sum(axis=0), 1.0, rtol=1e-13)
+    hidden = sigmoid(net.weights[0] @ np.ones((4, 1)) + net.biases[0])
+    np.testing.assert_allclose(net.feedforward(np.ones((4, 1))), softmax(net.weights[1] @ hidden + net.biases[1]))
+
+
+def test_monitoring_measures_each_quantity_like_the_book():
+    rng = np.random.default_rng(3)
+    train, test = one_hot_batch([5, 4, 3], 20, rng), [(x, int(rng.integers(3))) for x, _ in one_hot_batch([5, 4, 3], 9, rng)]
+    net = Network([5, 4, 3], cost=CrossEntropyCost, seed=3)
+    history = net.SGD(train, 2, 4, 0.5, test, lmbda=1.5, quiet=True, monitor_cost=True,
+                      monitor_training_accuracy=True, monitor_evaluation_cost=True)
+    l2 = sum(np.sum(w ** 2) for w in net.weights)
+    X, Y = np.hstack([x for x, _ in train]), np.hstack([y for _, y in train])
+    expected_training = CrossEntropyCost.fn(net.feedforward(X), Y) / 20 + 0.5 * 1.5 / 20 * l2
+    X_test, Y_test = np.hstack([x for x, _ in test]), np.eye(3)[:, [y for _, y in test]]
+    expected_evaluation = CrossEntropyCost.fn(net.feedforward(X_test), Y_test) / 9 + 0.5 * 1.5 / 9 * l2
+    assert history.training_cost[-1] == pytest.approx(expected_training, rel=1e-12)
+    assert history.evaluation_cost[-1] == pytest.approx(expected_evaluation, rel=1e-12)
+    assert history.training_correct[-1] == sum(int(np.argmax(net.feedforward(x)) == np.argmax(y)) for x, y in train)
+    assert history.test_correct[-1] == net.evaluate(test)
+    assert history.epochs == 2 and history.n_training == 20 and history.etas == [0.5, 0.5]
+
+
+def test_chapter3_transcript(capsys):
+    rng = np.random.default_rng(3)
+    train = one_hot_batch([5, 4, 3], 12, rng)
+    test = [(x, 1) for x, _ in train[:4]]
+    Network([5, 4, 3], cost=CrossEntropyCost, seed=3).SGD(train, 1, 4, 0.5, test, monitor_cost=True,
+                                                          monitor_training_accuracy=True)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "Epoch 0 training complete"
+    assert lines[1].startswith("Cost on training data: ")
+    assert lines[2].startswith("Accuracy on training data: ") and lines[2].endswith(" / 12")
+    assert lines[3].startswith("Accuracy on evaluation data: ") and lines[3].endswith(" / 4")
+
+
+def stalled_run(**options):
+    """A run whose evaluation accuracy cannot change: η so small that no prediction moves."""
+    rng = np.random.default_rng(0)
+    data = one_hot_batch([4, 3, 2], 10, rng)
+    test = [(x, 0) for x, _ in data]
+    return Network([4, 3, 2], cost=CrossEntropyCost, seed=0).SGD(data, 30, 5, 1e-12, test, quiet=True, **options)
+
+
+def test_early_stopping_stops_after_n_epochs_without_improvement():
+    history = stalled_run(early_stopping_n=3)
+    assert history.epochs == 4  # the best is epoch 0 (ties are no improvement); epochs 1, 2, 3 did not improve
+
+
+def test_the_schedule_halves_eta_when_stalled_and_stops_below_eta_over_128():
+    history = stalled_run(halve_eta_n=1)
+    assert history.etas == [1e-12] * 2 + [1e-12 / 2 ** k for k in range(1, 8)]
+
+
+def test_the_schedule_counts_from_the_best_epoch():
+    from nndl.network import _Schedule
+
+    schedule = _Schedule(1.0, early_stopping_n=0, halve_eta_n=2)
+    accuracies, etas = [], []
+    for correct in [5, 6, 6, 7, 7, 7, 7, 8]:
+        accuracies.append(correct)
+        schedule.after_epoch(accuracies)
+        etas.append(schedule.eta)
+    assert etas == [1, 1, 1, 1, 1, 0.5, 0.5, 0.5]
+    stopping = _Schedule(1.0, early_stopping_n=2, halve_eta_n=0)
+    assert [stopping.after_epoch([5, 6, 6][:k]) is not None for k in (1, 2, 3)] == [False, False, False]
+    assert stopping.after_epoch([5, 6, 6, 6]) == "Early stopping: no improvement in 2 epochs" and stopping.stopped
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    (dict(lmbda=-1.0), "lmbda must be a number >= 0"),
+    (dict(lmbda=float("nan")), "lmbda must be a number >= 0"),
+    (dict(dropout=1.0), "dropout is the probability of dropping a hidden neuron"),
+    (dict(dropout=-0.1), "dropout is the probability of dropping a hidden neuron"),
+    (dict(early_stopping_n=2), "need evaluation data: pass test_data"),
+    (dict(lmbda=2.0), r"eta\*lmbda/n = 0.5\*2/1 is 1, but the weight decay"),
+    (dict(halve_eta_n=1.5), "halve_eta_n must be an integer >= 0"),
+])
+def test_bad_chapter3_arguments(kwargs, message):
+    net = Network([2, 2], cost=CrossEntropyCost)
+    with pytest.raises(ValueError, match=message):
+        net.SGD([(np.zeros((2, 1)), 0)], 1, 1, 0.5, **kwargs)
+
+
+def test_save_and_load_keep_the_cost(tmp_path):
+    net = Network([3, 2], cost=LogLikelihoodCost, seed=0, dtype=np.float32)
+    net.save(tmp_path / "net.npz")
+    loaded = Network.load(tmp_path / "net.npz")
+    assert loaded.cost is LogLikelihoodCost and loaded.dtype == np.float32
+    assert_same_parameters(net, loaded, atol=0)
+    Network([3, 2]).save(tmp_path / "chapter1.npz")
+    assert Network.load(tmp_path / "chapter1.npz").cost is None

@@ -1,8 +1,9 @@
 """nndl: the shared package of the course *Neural Networks and Deep Learning*, from scratch in NumPy.
 
 Each chapter notebook imports what it needs from here; nothing is copied
-into the notebooks.  Modules: ``functions`` (step, sigmoid, cost),
-``network`` (the ``Network`` class), ``mnist`` (the data), ``baselines``
+into the notebooks.  Modules: ``functions`` (step, sigmoid, softmax, cost),
+``network`` (the ``Network`` class), ``costs`` and ``network2`` (chapter 3's
+costs, and the book's ``network2`` names), ``mnist`` (the data), ``baselines``
 (average darkness), ``plots`` and ``widgets`` (pictures and interactive
 tools), ``checks`` (exercise checks).
 """

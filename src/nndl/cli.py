@@ -6,6 +6,14 @@
     Epoch 0: 9129 / 10000
     ...
 
+and, with a cost, chapter 3's (``--cost``, ``--lmbda``, ``--init``,
+``--evaluate-on``, ``--dropout``, ``--expand``)::
+
+    $ python -m nndl train --sizes 784 100 10 --cost cross-entropy --init scaled --lmbda 5 --eta 0.5 \
+          --evaluate-on validation --seed 0
+    Epoch 0 training complete
+    Accuracy on evaluation data: ... / 10000
+
 Bad arguments and every expected failure (a missing, unreadable or unwritable
 file, data that does not fit, too little memory) get a one-line message and
 exit status 2, never a traceback.  ``--save`` targets are checked before
@@ -48,6 +56,19 @@ def build_parser():
     train.add_argument("--data", metavar="DIR", default=None,
                        help="a folder with the four IDX files (default: the shipped MNIST)")
     _add_validation_size(train)
+    train.add_argument("--cost", choices=["quadratic", "cross-entropy", "log-likelihood"], default=None,
+                       help="chapter 3's cost (log-likelihood: with a softmax output layer); "
+                            "without it, chapter 1's network and transcript")
+    train.add_argument("--lmbda", type=float, default=0.0, metavar="L", help="L2 regularisation λ (default: 0)")
+    train.add_argument("--init", choices=["large", "scaled"], default=None,
+                       help="initial weights N(0, 1) (large) or N(0, 1/n_in) (scaled); default: scaled with "
+                            "--cost, else large")
+    train.add_argument("--evaluate-on", choices=["test", "validation"], default="test",
+                       help="the data measured after each epoch (default: test)")
+    train.add_argument("--dropout", type=float, default=0.0, metavar="P",
+                       help="drop each hidden neuron with probability P while training (default: 0)")
+    train.add_argument("--expand", action="store_true",
+                       help="train on each image and its four one-pixel shifts (5 times the data)")
     train.add_argument("--save", metavar="FILE", help="save the trained network to FILE (.npz)")
     train.add_argument("--progress", action="store_true", help="show a progress bar in each epoch")
     train.set_defaults(run=_train)
@@ -93,22 +114,31 @@ def _train(args):
 
     if args.save:
         writable_path(args.save)  # fail now, not after the training
-    training_data, _, test_data = mnist.load_data(args.data, args.validation_size)
+    training_data, validation_data, test_data = mnist.load_data(args.data, args.validation_size)
     n_pixels, n_classes = training_data[0][0].shape[0], training_data[0][1].shape[0]
     if args.sizes[0] != n_pixels or args.sizes[-1] != n_classes:
         raise ValueError(f"--sizes must start with {n_pixels} (the pixels of an image) and end with "
                          f"{n_classes} (one output per digit), got {' '.join(map(str, args.sizes))}")
-    net = Network(args.sizes, seed=args.seed, dtype=np.dtype(args.dtype))
+    if args.evaluate_on == "validation" and not validation_data:
+        raise ValueError("--evaluate-on validation needs validation images: give --validation-size above 0")
+    net = Network(args.sizes, cost=args.cost, seed=args.seed, dtype=np.dtype(args.dtype))
+    if args.init == "large":
+        net.large_weight_initializer()
+    elif args.init == "scaled":
+        net.default_weight_initializer()
+    if args.expand:
+        training_data = mnist.expanded(training_data)
+    evaluation_data = validation_data if args.evaluate_on == "validation" else test_data
     try:
-        history = net.SGD(training_data, args.epochs, args.mini_batch_size, args.eta,
-                          test_data=test_data, progress=args.progress)
+        history = net.SGD(training_data, args.epochs, args.mini_batch_size, args.eta, test_data=evaluation_data,
+                          lmbda=args.lmbda, dropout=args.dropout, progress=args.progress)
     except KeyboardInterrupt:
         raise Interrupted("interrupted: training stopped early" +
                           (f", and the network was not saved to {args.save}" if args.save else "")) from None
     if history.test_correct:
         best = max(history.test_correct)
         print(f"Final: {history.test_correct[-1] / history.n_test:.2%}, best: {best / history.n_test:.2%} "
-              f"(epoch {history.test_correct.index(best)})")
+              f"(epoch {history.test_correct.index(best)})" + (" on the validation data" if args.evaluate_on == "validation" else ""))
     if args.save:
         _save(net.save, args.save, "the network")
 

@@ -270,3 +270,94 @@ def _verify(path, raw):
                          f"expected {expected[:12]}...): " + (
                              "it was changed or damaged; " + _fix_hint(True, path.parent) if path.parent == SHIPPED_DIR
                              else _fix_hint(True, path.parent)))
+
+
+# ----- the artificially expanded training set (chapter 3) --------------------------------------
+def expanded(training_data):
+    """The training data plus each image shifted by one pixel down, up, right and left: 5 times as many pairs.
+
+    The book's closing experiment of chapter 3 (its ``expand_mnist.py`` writes
+    the 250,000 images to a file).  Here the shifted images are never stored:
+    ``ShiftedImages`` makes each one when a mini-batch asks for it, so the
+    expanded set costs no memory beyond the original images.  Pass the result
+    to ``Network.SGD`` as the training data.
+    """
+    rows = training_data.as_rows() if hasattr(training_data, "as_rows") else None
+    if rows is None:
+        try:
+            pairs = list(training_data)
+            rows = (np.array([np.ravel(x) for x, _ in pairs]), np.array([np.ravel(y) for _, y in pairs]))
+        except (TypeError, ValueError):
+            raise TypeError("expanded() needs training data as load_data() returns it: a list of (x, y) pairs") from None
+    images, targets = rows
+    if len(images) == 0:
+        raise ValueError("expanded() needs at least one training image")
+    shifted = ShiftedImages(images)
+    targets = np.tile(targets, (len(ShiftedImages.SHIFTS),) + (1,) * (targets.ndim - 1))
+    return ExpandedPairs(shifted, targets)
+
+
+class ShiftedImages:
+    """An array-like (n·5, pixels) of images and their one-pixel shifts, computed on demand.
+
+    Row i is image ``i % n`` moved by ``SHIFTS[i // n]``; the pixels moved in
+    from outside the picture are 0 (white).  ``images[rows]`` accepts an int
+    array or a slice, as NumPy arrays do, and returns a real array.
+    """
+
+    SHIFTS = [(0, 0), (1, 0), (-1, 0), (0, 1), (0, -1)]
+    """(rows down, columns right): the image itself, then down, up, right and left."""
+
+    def __init__(self, images):
+        images = np.asarray(images)
+        side = math.isqrt(images.shape[1])
+        if images.ndim != 2 or side * side != images.shape[1]:
+            raise ValueError(f"images of {images.shape[1:]} pixels are not square: shifting needs images of "
+                             f"side × side pixels, flattened (784 for MNIST)")
+        self.images = images
+        self.shape = (len(self.SHIFTS) * len(images), images.shape[1])
+        self.ndim, self.dtype = 2, images.dtype
+        # sources[s][p]: the pixel of the original image that shift s puts at pixel p, or the index of an extra
+        # pixel that is always 0 when it comes from outside the picture.
+        r, c = np.divmod(np.arange(side * side), side)
+        sources = []
+        for down, right in self.SHIFTS:
+            r0, c0 = r - down, c - right
+            inside = (r0 >= 0) & (r0 < side) & (c0 >= 0) & (c0 < side)
+            sources.append(np.where(inside, r0 * side + c0, side * side))
+        self.sources = np.array(sources)
+
+    def __len__(self):
+        return self.shape[0]
+
+    def __getitem__(self, rows):
+        if np.ndim(rows) == 0 and not isinstance(rows, slice):
+            return self[np.array([rows])][0]
+        rows = np.arange(*rows.indices(len(self))) if isinstance(rows, slice) else np.asarray(rows)
+        n = len(self.images)
+        with_blank = np.zeros((len(rows), self.shape[1] + 1), dtype=self.dtype)
+        with_blank[:, :-1] = self.images[rows % n]
+        return np.take_along_axis(with_blank, self.sources[rows // n], axis=1)
+
+
+class ExpandedPairs:
+    """``expanded``'s result: a sequence of (x, y) pairs, made on demand, that ``Network.SGD`` trains on as rows."""
+
+    def __init__(self, images, targets):
+        self._rows = images, targets
+
+    def as_rows(self):
+        """``(images, targets)``: the ``ShiftedImages`` and the desired outputs, one per row."""
+        return self._rows
+
+    def __len__(self):
+        return len(self._rows[0])
+
+    def __getitem__(self, i):
+        if not isinstance(i, Integral):
+            raise TypeError("an expanded training set is indexed by int; train on it with Network.SGD")
+        if not -len(self) <= i < len(self):
+            raise IndexError(f"index {i} out of range for {len(self)} pairs")
+        images, targets = self._rows
+        y = targets[i]
+        return images[i].reshape(-1, 1), (y.reshape(-1, 1) if np.ndim(y) else y)

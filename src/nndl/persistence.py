@@ -90,10 +90,12 @@ def write_with_fallback(write, path):
         raise
 
 
-def write_network_arrays(path, version, sizes, dtype, weights, biases):
-    """Write a network's arrays to ``path`` (.npz) atomically."""
+def write_network_arrays(path, version, sizes, dtype, weights, biases, cost=None):
+    """Write a network's arrays to ``path`` (.npz) atomically; ``cost`` is the name of chapter 3's cost, if any."""
     arrays = {"format_version": np.array(version), "sizes": np.array(sizes),
               "dtype": np.array(np.dtype(dtype).name)}
+    if cost is not None:
+        arrays["cost"] = np.array(cost)
     arrays.update({f"weights_{i}": w for i, w in enumerate(weights)})
     arrays.update({f"biases_{i}": b for i, b in enumerate(biases)})
     with atomic_write(path) as f:
@@ -101,7 +103,9 @@ def write_network_arrays(path, version, sizes, dtype, weights, biases):
 
 
 def read_network_arrays(path, version):
-    """Return ``(sizes, dtype, weights, biases)`` from a file written by ``write_network_arrays``.
+    """Return ``(sizes, dtype, weights, biases, cost)`` from a file written by ``write_network_arrays``.
+
+    ``cost`` is the cost's name, or None for a network of chapter 1 (no cost saved).
 
     Raises FileNotFoundError for a missing file, IsADirectoryError for a
     folder, and ValueError, naming the file and the problem, for anything
@@ -153,7 +157,8 @@ def read_network_arrays(path, version):
             raise ValueError(f"{path} is inconsistent: layer {i + 1} has weights {weights[i].shape} "
                              f"and biases {biases[i].shape}, but sizes {sizes} needs "
                              f"({sizes[i + 1]}, {sizes[i]}) and ({sizes[i + 1]}, 1)")
-    return sizes, np.dtype(dtype), weights, biases
+    cost = str(_field(path, arrays, "cost", "U", ndim=0)) if "cost" in arrays else None
+    return sizes, np.dtype(dtype), weights, biases, cost
 
 
 KINDS = {"iu": "integers", "U": "a string", "f": "floating-point numbers"}
