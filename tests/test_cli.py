@@ -68,8 +68,9 @@ def test_sweep_prints_a_table_and_saves_it_for_the_notebook(tmp_path):
     result = run("sweep", "--etas", "0.001", "3", "--epochs", "1", "--save", str(tmp_path / "sweep.json"))
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["eta", "test", "accuracy", "per", "epoch"]
+    assert lines[0].split() == ["eta", "validation", "accuracy", "per", "epoch"]
     sweep = load_sweep(tmp_path / "sweep.json")
+    assert sweep["settings"]["measured_on"] == "validation" and sweep["settings"]["evaluation_examples"] == 10_000
     assert [r["eta"] for r in sweep["runs"]] == [0.001, 3.0]
     assert sweep["runs"][1]["accuracy"][0] > 0.8 > sweep["runs"][0]["accuracy"][0]
     assert f"{sweep['runs'][1]['accuracy'][0]:.2%}" in lines[2]
@@ -306,3 +307,11 @@ def test_chapter3_cli_runs_are_the_package_runs(tiny_data, capsys):
 ])
 def test_bad_chapter3_options_are_one_line(tiny_data, args, message):
     assert_one_line_error(run("train", "--data", str(tiny_data), "--validation-size", "2", *args), message)
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--validation-size", "0"], "--evaluate-on validation needs validation images"),
+    (["--evaluate-on", "training"], "argument --evaluate-on: invalid choice: 'training'"),
+])
+def test_a_sweep_measured_on_no_validation_data_is_one_line(tiny_data, args, message):
+    assert_one_line_error(run("sweep", "--data", str(tiny_data), "--etas", "3", "--epochs", "1", *args), message)

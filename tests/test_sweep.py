@@ -26,7 +26,8 @@ def test_sweep_numbers_match_direct_training_runs(small_mnist):
             training_data, 2, 10, run["eta"], test_data=test_data, quiet=True, monitor_cost=True)
         assert run["accuracy"] == direct.test_accuracy and run["cost"] == direct.training_cost
     assert sweep["settings"] == {"sizes": [784, 30, 10], "epochs": 2, "mini_batch_size": 10, "seed": 5,
-                                 "training_examples": 1000, "test_examples": 300, "dtype": "float32"}
+                                 "training_examples": 1000, "measured_on": "validation",
+                                 "evaluation_examples": 300, "dtype": "float32"}
     assert final_accuracies(sweep)[0].tolist() == [3.0, 0.1]
 
 
@@ -53,14 +54,16 @@ def test_files_that_are_not_sweeps_are_refused(tmp_path, content):
                                             (dict(epochs=0), "epochs >= 1"),
                                             (dict(etas=[-1.0]), "eta must be a positive number")])
 def test_bad_sweeps_say_what_is_wrong(small_mnist, kwargs, message):
-    arguments = dict(etas=[3.0], training_data=small_mnist[0][:20], test_data=small_mnist[1][:20]) | kwargs
+    arguments = dict(etas=[3.0], training_data=small_mnist[0][:20], evaluation_data=small_mnist[1][:20]) | kwargs
     with pytest.raises(ValueError, match=message):
         run_sweep(**arguments)
 
 
 def test_shipped_sweep_is_the_full_one_and_shows_the_three_regions():
     sweep = load_sweep(SHIPPED_SWEEP)
-    assert sweep["settings"]["training_examples"] == 50_000 and sweep["settings"]["test_examples"] == 10_000
+    settings = sweep["settings"]
+    assert settings["training_examples"] == 50_000 and settings["evaluation_examples"] == 10_000
+    assert settings["measured_on"] == "validation", "a sweep chooses eta: it must not be measured on the test set"
     etas, accuracy = final_accuracies(sweep)
     assert etas.tolist() == DEFAULT_ETAS
     assert accuracy[etas == 0.001][0] < 0.2 and accuracy[etas == 100][0] < 0.2  # too small, too large
@@ -71,8 +74,8 @@ def test_shipped_sweep_is_what_the_code_computes():
     """One η of the shipped file trained again at full scale (float32 sums may differ slightly between CPUs)."""
     shipped = load_sweep(SHIPPED_SWEEP)
     settings = shipped["settings"]
-    training_data, _, test_data = mnist.load_data()
-    again = run_sweep([3.0], training_data, test_data, epochs=settings["epochs"], hidden=settings["sizes"][1],
+    training_data, validation_data, _ = mnist.load_data()
+    again = run_sweep([3.0], training_data, validation_data, epochs=settings["epochs"], hidden=settings["sizes"][1],
                       mini_batch_size=settings["mini_batch_size"], seed=settings["seed"])["runs"][0]
     run = next(run for run in shipped["runs"] if run["eta"] == 3.0)
     np.testing.assert_allclose(again["accuracy"], run["accuracy"], atol=0.01)
@@ -88,13 +91,13 @@ def test_numpy_numbers_and_arrays_are_accepted(small_mnist):
 
 @pytest.mark.parametrize("data,message", [
     (dict(training_data=[]), "needs training_data with at least one \\(x, y\\) pair, got an empty list"),
-    (dict(test_data=None), "needs test_data with at least one \\(x, y\\) pair, got None"),
-    (dict(test_data=[]), "needs test_data .* got an empty list"),
+    (dict(evaluation_data=None), "needs evaluation_data with at least one \\(x, y\\) pair, got None"),
+    (dict(evaluation_data=[]), "needs evaluation_data .* got an empty list"),
     (dict(etas=np.array([])), "at least one learning rate"),
     (dict(etas=3.0), "etas must be a list of learning rates"),
 ])
 def test_missing_data_or_rates_say_what_is_missing(small_mnist, data, message):
-    arguments = dict(etas=[3.0], training_data=small_mnist[0][:20], test_data=small_mnist[1][:20]) | data
+    arguments = dict(etas=[3.0], training_data=small_mnist[0][:20], evaluation_data=small_mnist[1][:20]) | data
     with pytest.raises(ValueError, match=message):
         run_sweep(**arguments)
 

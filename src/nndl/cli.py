@@ -83,7 +83,7 @@ def build_parser():
     _add_validation_size(baseline)
     baseline.set_defaults(run=_baseline)
 
-    sweep = commands.add_parser("sweep", help="test accuracy after a few epochs for a range of learning rates")
+    sweep = commands.add_parser("sweep", help="validation accuracy after a few epochs for a range of learning rates")
     sweep.add_argument("--etas", type=float, nargs="+", default=None,
                        help="learning rates to try (default: 0.001 0.003 ... 30 100)")
     sweep.add_argument("--epochs", type=int, default=3)
@@ -92,6 +92,8 @@ def build_parser():
     sweep.add_argument("--seed", type=int, default=0)
     sweep.add_argument("--data", metavar="DIR", default=None)
     _add_validation_size(sweep)
+    sweep.add_argument("--evaluate-on", choices=["validation", "test"], default="validation",
+                       help="the data the accuracy is measured on (default: validation, since a sweep chooses eta)")
     sweep.add_argument("--save", metavar="FILE", help="save the sweep as JSON for notebook 06 to load")
     sweep.set_defaults(run=_sweep)
 
@@ -119,8 +121,7 @@ def _train(args):
     if args.sizes[0] != n_pixels or args.sizes[-1] != n_classes:
         raise ValueError(f"--sizes must start with {n_pixels} (the pixels of an image) and end with "
                          f"{n_classes} (one output per digit), got {' '.join(map(str, args.sizes))}")
-    if args.evaluate_on == "validation" and not validation_data:
-        raise ValueError("--evaluate-on validation needs validation images: give --validation-size above 0")
+    evaluation_data = _evaluation_data(args, validation_data, test_data)
     net = Network(args.sizes, cost=args.cost, seed=args.seed, dtype=np.dtype(args.dtype))
     if args.init == "large":
         net.large_weight_initializer()
@@ -128,7 +129,6 @@ def _train(args):
         net.default_weight_initializer()
     if args.expand:
         training_data = mnist.expanded(training_data)
-    evaluation_data = validation_data if args.evaluate_on == "validation" else test_data
     try:
         history = net.SGD(training_data, args.epochs, args.mini_batch_size, args.eta, test_data=evaluation_data,
                           lmbda=args.lmbda, dropout=args.dropout, progress=args.progress)
@@ -171,6 +171,13 @@ def _baseline(args):
     print(f"Average darkness baseline: {correct} of {total} values correct.")
 
 
+def _evaluation_data(args, validation_data, test_data):
+    """The data ``--evaluate-on`` names; the validation set must not be empty."""
+    if args.evaluate_on == "validation" and not validation_data:
+        raise ValueError("--evaluate-on validation needs validation images: give --validation-size above 0")
+    return validation_data if args.evaluate_on == "validation" else test_data
+
+
 def _sweep(args):
     from . import mnist
     from .sweep import DEFAULT_ETAS, SweepInterrupted, run_sweep, save_sweep
@@ -179,12 +186,14 @@ def _sweep(args):
 
     if args.save:
         writable_path(args.save)  # fail now, not after the training
-    training_data, _, test_data = mnist.load_data(args.data, args.validation_size)
-    print(f"{'eta':>8}  test accuracy per epoch")
+    training_data, validation_data, test_data = mnist.load_data(args.data, args.validation_size)
+    evaluation_data = _evaluation_data(args, validation_data, test_data)
+    print(f"{'eta':>8}  {args.evaluate_on} accuracy per epoch")
     show = lambda eta, run: print(f"{eta:>8g}  " + "  ".join(f"{a:6.2%}" for a in run["accuracy"]), flush=True)
     try:
-        result = run_sweep(args.etas or DEFAULT_ETAS, training_data, test_data, epochs=args.epochs,
-                           hidden=args.hidden, mini_batch_size=args.mini_batch_size, seed=args.seed, on_result=show)
+        result = run_sweep(args.etas or DEFAULT_ETAS, training_data, evaluation_data, epochs=args.epochs,
+                           hidden=args.hidden, mini_batch_size=args.mini_batch_size, seed=args.seed, on_result=show,
+                           measured_on=args.evaluate_on)
     except SweepInterrupted as stop:
         finished = [run["eta"] for run in stop.sweep["runs"]]
         if not (args.save and finished):

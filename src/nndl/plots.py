@@ -167,8 +167,10 @@ def eta_colours(etas):
     return {eta: colormaps["plasma"](0.85 * float(norm(eta))) for eta in etas}
 
 
-def plot_sweep(sweep, ax=None, chance=0.1, data="test"):
-    """Final test accuracy against η on a log axis, the regions too small / good / too large shaded.
+def plot_sweep(sweep, ax=None, chance=0.1):
+    """Final accuracy against η on a log axis, the regions too small / good / too large shaded.
+
+    The accuracy axis names the data the sweep was measured on (its settings' ``measured_on``).
 
     "Good" is where the accuracy is within 5 points of the best; left of it η is too small, right of it too
     large.  A region's edge lies halfway (on the log axis) between the η's tried on either side of it.
@@ -194,7 +196,7 @@ def plot_sweep(sweep, ax=None, chance=0.1, data="test"):
     ax.scatter(etas, 100 * accuracy, c=[colours[eta] for eta in etas], s=40, zorder=3, edgecolor="black")
     ax.axhline(100 * chance, color="gray", linestyle=":", label=f"chance ({chance:.0%})")
     s = sweep["settings"]
-    ax.set(xlabel="learning rate η", ylabel=f"{data} accuracy (%)", ylim=(0, 108), yticks=range(0, 101, 20),
+    ax.set(xlabel="learning rate η", ylabel=f"{s.get('measured_on', 'test')} accuracy (%)", ylim=(0, 108), yticks=range(0, 101, 20),
            xlim=(edges[0], edges[-1]),
            title=f"after {s['epochs']} epochs, {s['training_examples']:,} training images, sizes {s['sizes']}")
     ax.legend(loc="center left", fontsize="small")

@@ -1,9 +1,11 @@
 """Learning-rate sweeps: accuracy after a few epochs for each η (notebook 06, ``python -m nndl sweep``).
 
 A sweep trains one network per learning rate, from the same seed, and
-records the test accuracy and the training cost after each epoch.  The
-notebook runs a small sweep live; the command line runs the full one on all
-50,000 training images and saves it as JSON for the notebook to load.
+records the accuracy on held-out data and the training cost after each epoch.
+Since a sweep chooses η, it is measured on the validation set, keeping the
+test set for the end.  The notebook runs a small sweep live; the command line
+runs the full one on all 50,000 training images and saves it as JSON for the
+notebook to load.
 """
 import json
 import math
@@ -30,25 +32,27 @@ class SweepInterrupted(KeyboardInterrupt):
         self.sweep = sweep
 
 
-def run_sweep(etas, training_data, test_data, epochs=3, hidden=30, mini_batch_size=10, seed=0,
-              dtype=np.float32, on_result=None):
+def run_sweep(etas, training_data, evaluation_data, epochs=3, hidden=30, mini_batch_size=10, seed=0,
+              dtype=np.float32, on_result=None, measured_on="validation"):
     """Train ``[784, hidden, 10]`` for ``epochs`` epochs at each η; returns the sweep as a dict.
 
-    The dict holds the settings, and per η (in the order given) the test
-    accuracy and training cost after every epoch.  ``on_result(eta, run)`` is
+    The dict holds the settings (``measured_on`` names what
+    ``evaluation_data`` is), and per η (in the order given) the accuracy on
+    ``evaluation_data`` and the training cost after every epoch.  ``on_result(eta, run)`` is
     called after each η, for progress displays.  Ctrl-C raises
     ``SweepInterrupted``, which keeps the runs already finished.
     """
     etas = _check_etas(etas)
     if isinstance(epochs, bool) or not isinstance(epochs, Integral) or epochs < 1:
         raise ValueError(f"a sweep needs epochs >= 1, got {epochs!r}")
-    for name, data in (("training_data", training_data), ("test_data", test_data)):
+    for name, data in (("training_data", training_data), ("evaluation_data", evaluation_data)):
         if data is None or not len(data):
-            raise ValueError(f"a sweep measures test accuracy, so it needs {name} with at least one (x, y) "
+            raise ValueError(f"a sweep measures accuracy on held-out data, so it needs {name} with at least one (x, y) "
                              f"pair, got {'None' if data is None else 'an empty list'}")
     n_in, n_out = np.size(training_data[0][0]), np.size(training_data[0][1])
     sweep = {"settings": {"sizes": [n_in, hidden, n_out], "epochs": int(epochs), "mini_batch_size": mini_batch_size,
-                          "seed": seed, "training_examples": len(training_data), "test_examples": len(test_data),
+                          "seed": seed, "training_examples": len(training_data), "measured_on": measured_on,
+                          "evaluation_examples": len(evaluation_data),
                           "dtype": np.dtype(dtype).name},
              "runs": []}
     try:
@@ -56,7 +60,7 @@ def run_sweep(etas, training_data, test_data, epochs=3, hidden=30, mini_batch_si
             net = Network([n_in, hidden, n_out], seed=seed, dtype=dtype)
             with warnings.catch_warnings():  # a sweep shows a learning rate that is too large by its accuracy
                 warnings.simplefilter("ignore", TrainingWarning)
-                history = net.SGD(training_data, epochs, mini_batch_size, eta, test_data=test_data, quiet=True,
+                history = net.SGD(training_data, epochs, mini_batch_size, eta, test_data=evaluation_data, quiet=True,
                                   monitor_cost=True)
             run = {"eta": eta, "accuracy": history.test_accuracy, "cost": history.training_cost}
             sweep["runs"].append(run)
