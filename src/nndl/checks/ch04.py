@@ -1,4 +1,6 @@
 """Checks for notebook 04, Backpropagation."""
+import contextlib
+
 import numpy as np
 
 from ..functions import quadratic_cost, sigmoid, sigmoid_prime
@@ -40,12 +42,60 @@ def check_hidden_error(hidden_error):
         raise Hint(f"δ^l has one entry per neuron of layer l, here (4, 1); yours has shape {delta.shape}.")
 
 
+class _Examples(np.ndarray):
+    """A mini-batch that refuses to be taken apart: iterating over it or indexing it raises a ``Hint``.
+
+    ``check_backprop_mini_batch`` hands the learner's function its X and Y as ``_Examples``, so that a
+    loop over the examples (``for x in X.T``, ``X[:, j]``, ``X[:, [j]]``) is caught.  Arithmetic on
+    them gives plain arrays, which the learner may index freely.
+    """
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        plain = [np.asarray(x) if isinstance(x, _Examples) else x for x in inputs]
+        return getattr(ufunc, method)(*plain, **kwargs)
+
+    def _refuse(self, *args):
+        raise Hint("your function takes the mini-batch apart, example by example (indexing or iterating over X "
+                   "or Y): the exercise asks for matrix operations on all the columns at once, no loop.")
+
+    __iter__ = __getitem__ = _refuse
+
+
+_SHORTCUTS = ("backprop", "backprop_batch", "update_mini_batch", "update_mini_batch_per_example")
+
+
+@contextlib.contextmanager
+def _without_shortcuts(cls):
+    """Make the package's own backpropagation methods of ``cls`` raise a ``Hint`` while the check runs."""
+    saved = {name: vars(cls)[name] for name in _SHORTCUTS if name in vars(cls)}
+
+    def refuse(name):
+        def shortcut(*args, **kwargs):
+            raise Hint(f"your function calls the package's {name}: write the matrix form yourself, from "
+                       f"net.weights and net.biases, with no loop over the examples.")
+        return shortcut
+    for name in saved:
+        setattr(cls, name, refuse(name))
+    try:
+        yield
+    finally:
+        for name, method in saved.items():
+            setattr(cls, name, method)
+
+
 @check("Your mini-batch backpropagation matches the per-example gradients and passes the gradient check.")
 def check_backprop_mini_batch(backprop_mini_batch):
+    """Check the learner's vectorised gradient against ``Network.backprop`` and finite differences.
+
+    While the learner's function runs, X and Y are ``_Examples`` and the package's backpropagation
+    methods raise, so that neither a loop over the examples nor a call to the package passes.
+    """
     rng = np.random.default_rng(3)
     net = Network([4, 5, 3], seed=3)
     X, Y = rng.standard_normal((4, 6)), rng.random((3, 6))
-    nabla_b, nabla_w = backprop_mini_batch(net, X, Y)
+    with _without_shortcuts(Network):
+        nabla_b, nabla_w = backprop_mini_batch(net, X.view(_Examples), Y.view(_Examples))
+    nabla_b, nabla_w = [np.asarray(b) for b in nabla_b], [np.asarray(w) for w in nabla_w]
     if [np.shape(b) for b in nabla_b] != [b.shape for b in net.biases] or \
             [np.shape(w) for w in nabla_w] != [w.shape for w in net.weights]:
         raise Hint("return (nabla_b, nabla_w) as lists shaped like net.biases and net.weights: the gradient is "
