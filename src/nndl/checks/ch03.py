@@ -3,6 +3,7 @@ import numpy as np
 
 from .. import descent
 from . import Exercise, Hint, check
+from .questions import Choice, Number, Written
 
 
 @check("Your step moves v against the gradient by η ∇C (eq. 10 and 11).")
@@ -66,3 +67,63 @@ ex3 = Exercise(
            "since it cannot share the fast matrix operations of a mini-batch.",
     why="the number of updates, the noise of the estimate (its error falls like 1/√m) and the cost per "
         "example are what the mini-batch size trades against each other.")
+
+
+# ----- the questionnaire (see questions.py) --------------------------------------------------------
+
+q1 = Choice(
+    "q1", right="a",
+    wrong={"b": "ΔC ≈ ∇C · Δv = -η‖∇C‖², and a squared length is never negative.",
+           "c": "with Δv = -η∇C the sign is fixed: put it into eq. (9).",
+           "d": "ΔC is 0 only where the gradient is 0."},
+    hints=["Put Δv = -η∇C into ΔC ≈ ∇C · Δv (eq. 9).", "∇C · ∇C = ‖∇C‖²."],
+    why="ΔC ≈ -η‖∇C‖² ≤ 0 (eq. 10), as long as the approximation holds, i.e. η is small enough.")
+
+q2 = Number(
+    "q2", 0.8,
+    slips=[(1.2, "gradient descent moves against the gradient: v' = v - η∇C."),
+           (0.9, "∂C/∂v1 = 2 v1, not v1."), (1.6, "that is v2 after the step.")],
+    hints=["∇C = (2 v1, 2 v2) = (2, 4) at v = (1, 2).", "v1' = v1 - η ∂C/∂v1."],
+    why="∂C/∂v1 = 2 v1 = 2, so v1' = 1 - 0.1 · 2 = 0.8 (eq. 11).")
+
+q3 = Choice(
+    "q3", right="a",
+    wrong={"b": "that is plain gradient descent: one step per pass over all the data, which is slow.",
+           "c": "one fixed example would give the gradient of that example only, at every step.",
+           "d": "the test data are kept for the final measurement, never trained on."},
+    hints=["What does the word stochastic refer to?", "Eq. (18): the average over m examples chosen at random."],
+    why="SGD estimates ∇C by the average gradient over a random mini-batch of m training examples (eq. 18).")
+
+q4 = Number(
+    "q4", 5000.0,
+    slips=[(50000.0, "each update uses a whole mini-batch of 10 examples, not one."),
+           (10.0, "that is the mini-batch size.")],
+    hints=["An epoch uses every training example once.", "50,000 / 10."],
+    why="50,000 examples in mini-batches of 10: 5,000 updates per epoch.")
+
+q5 = Choice(
+    "q5", right="a",
+    wrong={"b": "that step increases C as fast as possible.",
+           "c": "a step perpendicular to ∇C leaves C unchanged to first order: ∇C · Δv = 0.",
+           "d": "∇C · Δv = ‖∇C‖ ‖Δv‖ cos θ depends on the angle θ."},
+    hints=["Cauchy-Schwarz: |∇C · Δv| ≤ ‖∇C‖ ‖Δv‖.",
+           "With ‖Δv‖ = ε fixed, ∇C · Δv = ε‖∇C‖ cos θ: which angle makes it smallest?"],
+    why="∇C · Δv ≥ -‖∇C‖ ε by Cauchy-Schwarz, with equality only for Δv = -ε∇C/‖∇C‖: the book's exercise on the "
+        "optimality of gradient descent.")
+
+q6 = Choice(
+    "q6", right="a",
+    wrong={"b": "the step is -η C'(v): it depends on the slope.",
+           "c": "a downhill step goes against the slope: v' = v - η C'(v).",
+           "d": "one variable has a slope too: the derivative C'(v)."},
+    hints=["With one variable the gradient is the derivative C'(v).", "v' = v - η C'(v): which way, how far?"],
+    why="v moves downhill along the line, by η times the slope: steep slopes give big steps, and at a minimum "
+        "(C'(v) = 0) it stops.")
+
+q7 = Written(
+    "q7",
+    answer="A good answer says that eq. (9) ΔC ≈ ∇C · Δv holds only for small steps; with η too large the step "
+           "overshoots the bottom of the valley to a point higher up the other side, and each step can overshoot by "
+           "more, so the path zig-zags with growing amplitude and C grows (the four regimes of the plot).",
+    hints=["Eq. (9) is an approximation: when is it good?", "Look at the path for η = 0.21 in the plot."],
+    why="it is the reason eq. (11) asks for a small η, shown by the plots of this notebook.")

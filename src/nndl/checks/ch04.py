@@ -6,6 +6,7 @@ import numpy as np
 from ..functions import quadratic_cost, sigmoid, sigmoid_prime
 from ..network import Network
 from . import Exercise, Hint, check, numerical_gradient
+from .questions import Choice, Number, Written
 
 
 @check("Your output error δ^L = ∇_a C ⊙ σ'(z^L) is right (BP1).")
@@ -145,3 +146,63 @@ ex3 = Exercise(
            "each row (kept as a column), and BP4 one matrix product of δ with the previous activations, transposed."],
     why="it is the per-example algorithm with a column per example: BP1 and BP2 act on each column, and the "
         "sums of BP3 and BP4 over the examples become a row sum and a matrix product.")
+
+
+# ----- the questionnaire (see questions.py) --------------------------------------------------------
+
+q1 = Choice(
+    "q1", right="a",
+    wrong={"b": "the error is the derivative with respect to the weighted input z, not the activation a.",
+           "c": "that is the gradient BP4 gives, computed from δ.",
+           "d": "y - a is part of ∇_a C for the quadratic cost, not the error δ."},
+    hints=["Eq. (29).", "How much the cost changes when the neuron's weighted input changes."],
+    why="δ^l_j ≡ ∂C/∂z^l_j (eq. 29).")
+
+q2 = Choice(
+    "q2", right="b",
+    wrong={"a": "BP1 gives the error of the output layer.", "c": "BP3 turns δ into the gradient for the biases.",
+           "d": "BP4 turns δ into the gradient for the weights."},
+    hints=["Which equation has δ^{l+1} on its right-hand side?", "It uses the transposed weights."],
+    why="BP2: δ^l = ((w^{l+1})^T δ^{l+1}) ⊙ σ'(z^l).")
+
+q3 = Number(
+    "q3", 0.1,
+    slips=[(0.7, "BP4 multiplies a^{l-1}_k by δ^l_j, it does not add them."),
+           (0.2, "that is ∂C/∂b^l_j (BP3); BP4 multiplies by the input activation too.")],
+    hints=["BP4.", "∂C/∂w^l_jk = a^{l-1}_k δ^l_j."],
+    why="∂C/∂w = a_in δ_out = 0.5 · 0.2 = 0.1 (BP4).")
+
+q4 = Choice(
+    "q4", right="a",
+    wrong={"b": "the size of the weight itself does not appear in BP4's gradient for that weight.",
+           "c": "a large cost with a large δ makes weights learn fast, not slowly.",
+           "d": "BP4 shows two factors that can make the gradient small."},
+    hints=["Look at the two factors of BP4.", "What makes δ^l_j small? σ'(z) in BP1 and BP2."],
+    why="∂C/∂w = a_in δ_out: it is small when the input activation a_in is near 0, or when the neuron is saturated, "
+        "σ'(z) ≈ 0 in BP1/BP2, making δ small. The book: such weights learn slowly.")
+
+q5 = Number(
+    "q5", 47720.0,
+    slips=[(23860.0, "central differences need two passes per weight or bias: one at +ε and one at -ε."),
+           (2.0, "that is the number per weight or bias; there are 23,860 of them.")],
+    hints=["How many weights and biases has [784, 30, 10]? (Notebook 02's questionnaire.)",
+           "Two forward passes for each of them."],
+    why="2 × 23,860 = 47,720 forward passes, against one forward and one backward pass for backpropagation.")
+
+q6 = Choice(
+    "q6", right="a",
+    wrong={"b": "the shapes would not even match for a layer of a different size: (w^{l+1})^T is n_l × n_{l+1}.",
+           "c": "the transpose is exact, not an approximation.",
+           "d": "σ' enters as the Hadamard product ⊙, not through the transpose."},
+    hints=["w^{l+1}_jk connects neuron k of layer l to neuron j of layer l + 1.",
+           "Neuron k of layer l feeds every neuron j of layer l + 1: sum over j."],
+    why="neuron k's error collects Σ_j w^{l+1}_jk δ^{l+1}_j over the neurons it feeds, and that sum over the first "
+        "index is the product with the transpose.")
+
+q7 = Written(
+    "q7",
+    answer="A good answer says that the equations keep their form with one column per example; BP1 and BP2 act "
+           "column by column; BP3's and BP4's sums over the examples become a row sum and one matrix product; the "
+           "arithmetic is the same, but far fewer NumPy calls, each on larger arrays, make it many times faster.",
+    hints=["What happens to a, z and δ when x becomes a matrix X?", "Where did the speed-up come from?"],
+    why="it is the matrix form of this notebook, and the timing that compared it with the per-example loop.")

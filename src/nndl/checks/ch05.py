@@ -1,5 +1,6 @@
 """Checks for notebook 05, Training on MNIST."""
 from . import Exercise, Hint, check
+from .questions import Choice, Number, Written
 
 
 @check("A network without a hidden layer, trained: it does far better than the darkness baseline.")
