@@ -122,6 +122,58 @@ def check_backprop_mini_batch(backprop_mini_batch):
         raise Hint("your gradient disagrees with the finite-difference gradient check.")
 
 
+def _forward(net, x):
+    """The weighted inputs and activations of every layer for the input column ``x`` (eq. 25)."""
+    zs, activations = [], [x]
+    for b, w in zip(net.biases, net.weights):
+        zs.append(w @ activations[-1] + b)
+        activations.append(sigmoid(zs[-1]))
+    return zs, activations
+
+
+@check("Your layer gradients are BP3 and BP4: they agree with finite differences in every layer.")
+def check_layer_gradients(layer_gradients):
+    """Check ``layer_gradients(delta, a_prev) -> (nabla_b, nabla_w)`` against finite differences, layer by layer."""
+    rng = np.random.default_rng(4)
+    net = Network([3, 4, 2], seed=4)
+    x, y = rng.random((3, 1)), np.array([[1.0], [0.0]])
+    zs, activations = _forward(net, x)
+    deltas = [(activations[-1] - y) * sigmoid_prime(zs[-1])]                # (BP1)
+    deltas.insert(0, (net.weights[1].T @ deltas[0]) * sigmoid_prime(zs[0]))  # (BP2)
+    for layer in (1, 0):  # the output layer first, then the hidden layer
+        n_out, n_in = net.weights[layer].shape
+        try:
+            nabla_b, nabla_w = layer_gradients(deltas[layer], activations[layer])
+        except ValueError as e:
+            if "broadcast" not in str(e):
+                raise
+            raise Hint(f"NumPy cannot multiply a ({n_out}, 1) column by a ({n_in}, 1) column element by element: "
+                       f"∂C/∂w^l_jk needs every pair (j, k), a matrix of shape ({n_out}, {n_in}).") from None
+        nabla_b, nabla_w = np.asarray(nabla_b, dtype=float), np.asarray(nabla_w, dtype=float)
+        if nabla_w.shape == (n_in, n_out) and n_in != n_out:
+            raise Hint(f"your nabla_w has shape {nabla_w.shape}, the transpose of the weights' ({n_out}, {n_in}): "
+                       f"row j belongs to neuron j of layer l, column k to neuron k of layer l - 1.")
+        if nabla_b.shape != (n_out, 1) or nabla_w.shape != (n_out, n_in):
+            raise Hint(f"return nabla_b shaped like the layer's biases, ({n_out}, 1), and nabla_w like its weights, "
+                       f"({n_out}, {n_in}); yours have shapes {nabla_b.shape} and {nabla_w.shape}.")
+
+        def cost(parameter, which):
+            saved, getattr(net, which)[layer] = getattr(net, which)[layer], parameter
+            try:
+                return quadratic_cost(net.feedforward(x), y)
+            finally:
+                getattr(net, which)[layer] = saved
+        numeric_b = numerical_gradient(lambda b: cost(b, "biases"), net.biases[layer].copy())
+        numeric_w = numerical_gradient(lambda w: cost(w, "weights"), net.weights[layer].copy())
+        name = "output" if layer == 1 else "hidden"
+        if not np.allclose(nabla_b, numeric_b, atol=1e-7):
+            raise Hint(f"nabla_b of the {name} layer disagrees with finite differences: the bias enters z^l_j with "
+                       f"the factor 1, so the chain rule leaves just one factor.")
+        if not np.allclose(nabla_w, numeric_w, atol=1e-7):
+            raise Hint(f"nabla_w of the {name} layer disagrees with finite differences: w^l_jk enters z^l_j "
+                       f"multiplied by a^(l-1)_k, so ∂C/∂w^l_jk is the product of two factors, one from each layer.")
+
+
 ex1 = Exercise(
     "ex1", check=check_output_error, grade_id="nb04_output_error",
     hints=["BP1: the gradient of the cost with respect to the output activations, multiplied element by element "
@@ -146,6 +198,43 @@ ex3 = Exercise(
            "each row (kept as a column), and BP4 one matrix product of δ with the previous activations, transposed."],
     why="it is the per-example algorithm with a column per example: BP1 and BP2 act on each column, and the "
         "sums of BP3 and BP4 over the examples become a row sum and a matrix product.")
+
+
+ex4 = Exercise(
+    "ex4", check=check_layer_gradients, grade_id="nb04_layer_gradients",
+    hints=["With the chain rule, ∂C/∂b^l_j = δ^l_j · ∂z^l_j/∂b^l_j and ∂C/∂w^l_jk = δ^l_j · ∂z^l_j/∂w^l_jk: "
+           "differentiate z^l_j = Σ_k w^l_jk a^(l-1)_k + b^l_j.",
+           "∂z/∂b is 1, and ∂z/∂w_jk is a^(l-1)_k. For all j and k at once: a column (n_l, 1) times a row "
+           "(1, n_(l-1)), i.e. the second array transposed, with the matrix product @."],
+    why="BP3: ∂z^l_j/∂b^l_j = 1, so the bias gradient is δ^l itself; BP4: ∂z^l_j/∂w^l_jk = a^(l-1)_k, and the "
+        "matrix of all products δ^l_j a^(l-1)_k is the outer product δ^l (a^(l-1))^T.")
+
+ex5 = Exercise(
+    "ex5",
+    hints=["Only one neuron changed: which factors in BP1 and BP2 belong to that neuron?",
+           "σ'(z) appears in BP1 and BP2 as the derivative of the activation function of the neuron in question."],
+    answer="Run the algorithm as before; wherever the modified neuron's own σ'(z_j) appears, use f'(z_j) instead: in "
+           "BP1 if it is an output neuron, δ^L_j = ∂C/∂a^L_j f'(z^L_j); in BP2 if it is a hidden neuron, δ^l_j = "
+           "((w^{l+1})^T δ^{l+1})_j f'(z^l_j). The feedforward pass uses f(z_j) for its activation. Every other "
+           "neuron keeps σ'; BP3 and BP4 do not change, and errors flowing back through the neuron use its f'.",
+    why="σ' enters backpropagation only as ∂a_j/∂z_j, the derivative of neuron j's own activation function.")
+
+ex6 = Exercise(
+    "ex6",
+    hints=["For σ(z) = z, what is σ'(z)?", "Put σ'(z) = 1 into BP1 and BP2: the Hadamard products disappear."],
+    answer="With σ(z) = z every σ'(z) is 1: δ^L = ∇_a C (for the quadratic cost, a^L - y), and δ^l = (w^{l+1})^T "
+           "δ^{l+1}, so δ^l = (w^{l+1})^T ... (w^L)^T ∇_a C; BP3 and BP4 are unchanged. The feedforward pass is a "
+           "product of matrices too: such a network computes only an affine function of its input.",
+    why="the only place the activation function enters BP1 and BP2 is the factor σ'(z), which is 1 everywhere.")
+
+ex7 = Exercise(
+    "ex7",
+    hints=["A diagonal matrix times a vector multiplies each entry by the matching diagonal entry.",
+           "Σ'(z) v = σ'(z) ⊙ v for any vector v; apply that to BP1 and BP2, then substitute BP2 into itself."],
+    answer="Σ'(z^L) ∇_a C has entries σ'(z^L_j) (∇_a C)_j, which is BP1's ∇_a C ⊙ σ'(z^L); likewise "
+           "Σ'(z^l) (w^{l+1})^T δ^{l+1} is BP2. Substituting BP2 repeatedly: δ^l = Σ'(z^l) (w^{l+1})^T Σ'(z^{l+1}) "
+           "(w^{l+2})^T ... Σ'(z^{L-1}) (w^L)^T Σ'(z^L) ∇_a C.",
+    why="a diagonal matrix acting on a vector is the element-wise product with its diagonal.")
 
 
 # ----- the questionnaire (see questions.py) --------------------------------------------------------
