@@ -85,7 +85,8 @@ q5 = Choice(
     "q5", right="a",
     wrong={"b": "the network has 100 hidden neurons for every digit; the measurement shows a problem in the output "
                 "layer, on one digit's images.",
-           "c": "the accuracy stops improving long before epoch 30: more epochs would not wake the stuck neuron.",
+           "c": "the neuron is as stuck after 30 epochs as after one (compare the two tables): more epochs of the "
+                "same kind leave it there.",
            "d": "the same start, in float64, trains well, so η = 3.0 is not too small for this network."},
     hints=["Read the table of the output layer: which digit stands out?",
            "What does σ'(z) for z < -5 do to the error δ^L of BP1?"],
