@@ -71,6 +71,18 @@ ex3 = Exercise(
         "example are what the mini-batch size trades against each other.")
 
 
+ex4 = Exercise(
+    "ex4",
+    hints=["The Cauchy-Schwarz inequality: |u · v| ≤ ‖u‖ ‖v‖, with equality exactly when u and v are parallel.",
+           "Apply it to ∇C · Δv with ‖Δv‖ = ε: how small can ∇C · Δv be, and which Δv reaches that bound?"],
+    answer="By Cauchy-Schwarz, ∇C · Δv ≥ -‖∇C‖ ‖Δv‖ = -ε‖∇C‖ for every step of length ε. The step Δv = -η∇C with "
+           "η = ε/‖∇C‖ has length ε and gives ∇C · Δv = -(ε/‖∇C‖)‖∇C‖² = -ε‖∇C‖: it reaches the bound, so no step "
+           "of that length does better. Equality in Cauchy-Schwarz needs Δv parallel to ∇C and pointing against it, "
+           "so this step is the only minimiser.",
+    why="the first-order change ΔC ≈ ∇C · Δv (eq. 9) is smallest, among steps of one length, straight down the "
+        "gradient: the book's exercise on why gradient descent is the optimal strategy for a small step.")
+
+
 # ----- the questionnaire (see questions.py) --------------------------------------------------------
 
 q1 = Choice(
