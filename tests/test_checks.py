@@ -3,6 +3,7 @@
 The checks of notebooks 01 and 02 have their own files, test_checks_ch01.py and test_checks_ch02.py.
 """
 import numpy as np
+import pytest
 
 from checking import assert_accepts, assert_rejects, printed, stub
 from nndl import mnist
@@ -58,21 +59,79 @@ def test_hidden_error(capsys):
 
 
 def reference_backprop_mini_batch(net, X, Y):
-    return net.backprop_batch(X, Y)
+    # an independent matrix form, written out here (the check forbids the package's backprop_batch)
+    activations, zs = [X], []
+    for b, w in zip(net.biases, net.weights):
+        zs.append(w @ activations[-1] + b)
+        activations.append(1 / (1 + np.exp(-zs[-1])))
+    deltas = [(activations[-1] - Y) * sigmoid_prime(zs[-1])]
+    for w, z in zip(net.weights[:0:-1], zs[-2::-1]):
+        deltas.insert(0, (w.T @ deltas[0]) * sigmoid_prime(z))
+    return ([np.sum(d, axis=1, keepdims=True) for d in deltas],
+            [d @ a.T for d, a in zip(deltas, activations[:-1])])
 
 
 def test_backprop_mini_batch(capsys):
     assert_accepts(capsys, ch04.check_backprop_mini_batch, reference_backprop_mini_batch)
 
     def averaged(net, X, Y):
-        nb, nw = net.backprop_batch(X, Y)
+        nb, nw = reference_backprop_mini_batch(net, X, Y)
         return [b / X.shape[1] for b in nb], [w / X.shape[1] for w in nw]
     assert_rejects(capsys, ch04.check_backprop_mini_batch, [averaged], "averaged")
 
-    def per_column(net, X, Y):  # forgot to sum: one gradient per example
-        nb, nw = net.backprop(X[:, [0]], Y[:, [0]])
-        return nb, nw
-    assert_rejects(capsys, ch04.check_backprop_mini_batch, [per_column], "differs from the sum")
+    def one_gradient_per_example(net, X, Y):  # forgot to sum: a column per example in nabla_b
+        nb, nw = reference_backprop_mini_batch(net, X, Y)
+        return [b * np.ones((1, X.shape[1])) for b in nb], nw
+    assert_rejects(capsys, ch04.check_backprop_mini_batch, [one_gradient_per_example], "no column per example")
+
+
+def loop_with_backprop(net, X, Y):
+    gradients = [net.backprop(X[:, [j]], Y[:, [j]]) for j in range(X.shape[1])]
+    return ([sum(g[0][l] for g in gradients) for l in range(2)], [sum(g[1][l] for g in gradients) for l in range(2)])
+
+
+def loop_over_columns(net, X, Y):
+    parts = [reference_backprop_mini_batch(net, x.reshape(-1, 1), y.reshape(-1, 1)) for x, y in zip(X.T, Y.T)]
+    return ([sum(p[0][l] for p in parts) for l in range(2)], [sum(p[1][l] for p in parts) for l in range(2)])
+
+
+@pytest.mark.parametrize("shortcut, phrase", [
+    (lambda net, X, Y: net.backprop_batch(X, Y), "calls the package's backprop_batch"),
+    (lambda net, X, Y: Network.backprop_batch(net, X, Y), "calls the package's backprop_batch"),
+    (lambda net, X, Y: net.backprop(X, Y), "calls the package's backprop"),
+    (loop_with_backprop, "takes the mini-batch apart"),
+    (loop_over_columns, "takes the mini-batch apart"),
+], ids=["backprop_batch", "class-backprop_batch", "backprop-on-matrix", "loop-backprop", "loop-zip"])
+def test_backprop_mini_batch_catches_what_the_exercise_forbids(capsys, shortcut, phrase):
+    assert_rejects(capsys, ch04.check_backprop_mini_batch, [shortcut], phrase)
+    assert_accepts(capsys, ch04.check_backprop_mini_batch, reference_backprop_mini_batch)  # all put back
+    net = Network([2, 2], seed=0)
+    assert len(net.backprop_batch(np.ones((2, 3)), np.ones((2, 3)))[1]) == 1
+
+
+@pytest.mark.parametrize("layer_gradients", [
+    lambda delta, a_prev: (delta, delta @ a_prev.T),
+    lambda delta, a_prev: (delta.copy(), np.outer(delta, a_prev)),
+    lambda delta, a_prev: (delta, delta * a_prev.T),          # broadcasting a column by a row: the outer product
+], ids=["matmul", "outer", "broadcast"])
+def test_layer_gradients_accepts_bp3_and_bp4(capsys, layer_gradients):
+    assert_accepts(capsys, ch04.check_layer_gradients, layer_gradients)
+
+
+@pytest.mark.parametrize("layer_gradients, phrase", [
+    (lambda delta, a_prev: (delta, a_prev @ delta.T), "the transpose of the weights"),
+    (lambda delta, a_prev: (delta, delta * a_prev), "element by element"),
+    (lambda delta, a_prev: (delta.sum(), delta @ a_prev.T), "shaped like the layer's biases"),
+    (lambda delta, a_prev: (2 * delta, delta @ a_prev.T), "nabla_b of the output layer"),
+    (lambda delta, a_prev: (delta, delta @ np.ones_like(a_prev).T), "product of two factors"),
+    (lambda delta, a_prev: (delta, delta @ (a_prev * (1 - a_prev)).T), "nabla_w of the output layer"),
+], ids=["transposed", "element-wise", "bias-scalar", "bias-doubled", "no-activation", "sigma-prime-of-a"])
+def test_layer_gradients_rejects_typical_mistakes_with_a_hint(capsys, layer_gradients, phrase):
+    assert_rejects(capsys, ch04.check_layer_gradients, [layer_gradients], phrase)
+
+
+def test_layer_gradients_unfinished_is_not_done_yet(capsys):
+    assert printed(capsys, ch04.check_layer_gradients, stub).startswith("… Not done yet")
 
 
 # ----- 05 ---------------------------------------------------------------------------------------

@@ -108,10 +108,21 @@ def full_adder(x1, x2, carry_in):
     return s, nand(nand(c1, c1), nand(c2, c2))  # c1 OR c2
 
 
-def test_full_adder_accepts_nand_circuits_and_other_right_answers(capsys):
+def OR(p, q):
+    return nand(nand(p, p), nand(q, q))
+
+
+def test_full_adder_accepts_nand_circuits(capsys):
     assert_accepts(capsys, check_full_adder, full_adder)
-    assert_accepts(capsys, check_full_adder, lambda x1, x2, c: [(x1 + x2 + c) % 2, np.int64(x1 + x2 + c >= 2)])
-    assert_accepts(capsys, check_full_adder, lambda x1, x2, c: (x1 ^ x2 ^ c == 1, float(x1 + x2 + c > 1)))
+    # another circuit: the carry out as NAND(NAND(x1, x2), NAND(carry_in, x1 XOR x2)), and a constant input
+    def majority_adder(x1, x2, c):
+        s1, _ = half_adder(x1, x2)
+        s, _ = half_adder(s1, c)
+        return s, nand(nand(x1, x2), nand(c, s1))
+    assert_accepts(capsys, check_full_adder, majority_adder)
+    assert_accepts(capsys, check_full_adder, lambda x1, x2, c: [full_adder(x1, x2, c)[0],
+                                                                nand(nand(OR(half_adder(x1, x2)[1], half_adder(
+                                                                    half_adder(x1, x2)[0], c)[1]), 1), 1)])
 
 
 def test_the_reference_full_adder_really_adds():  # the oracle the tests above rely on
@@ -120,16 +131,37 @@ def test_the_reference_full_adder_really_adds():  # the oracle the tests above r
         assert 2 * c + s == sum(bits), bits
 
 
+def test_the_check_puts_the_learners_nand_back(capsys):
+    printed(capsys, check_full_adder, full_adder)
+    assert nand is globals()["nand"] and nand(1, 1) == 0 and full_adder(1, 1, 1) == (1, 1)
+    printed(capsys, check_full_adder, lambda x1, x2, c: (x1 + x2, 0))  # stopped half-way by a forbidden `+`
+    assert globals()["nand"] is nand
+
+
 @pytest.mark.parametrize("adder, phrases", [
     (lambda x1, x2, c: full_adder(x1, x2, c)[::-1], ["(carry, sum)"]),
     (lambda x1, x2, c: half_adder(x1, x2), ["same answer whether carry_in is 0 or 1"]),
-    (lambda x1, x2, c: (x1 | x2 | c, int(x1 + x2 + c >= 2)), ["sum bit is wrong", "(0, 1, 1)", "odd number"]),
-    (lambda x1, x2, c: ((x1 + x2 + c) % 2, x1 & x2 & c), ["carry bit is wrong", "(0, 1, 1)", "at least two"]),
-    (lambda x1, x2, c: (x1 + x2 + c) % 2, ["full_adder(0, 0, 0) returned 0", "return a pair (sum_bit, carry_bit)"]),
-    (lambda x1, x2, c: (x1 + x2 + c, 0), ["returned 2", "0 or 1"]),
-], ids=["swapped", "ignores-carry-in", "sum-is-or", "carry-is-and", "one-number", "sum-not-a-bit"])
+    (lambda x1, x2, c: (OR(OR(x1, x2), c), full_adder(x1, x2, c)[1]), ["sum bit is wrong", "(0, 1, 1)", "odd number"]),
+    (lambda x1, x2, c: (full_adder(x1, x2, c)[0], half_adder(half_adder(x1, x2)[1], c)[1]),
+     ["carry bit is wrong", "(0, 1, 1)", "at least two"]),
+    (lambda x1, x2, c: full_adder(x1, x2, c)[0], ["returned <bit 0>", "return a pair (sum_bit, carry_bit)"]),
+    (lambda x1, x2, c: (2, 0), ["returned 2", "0 or 1"]),
+    (lambda x1, x2, c: (1, 1), ["never called nand"]),
+], ids=["swapped", "ignores-carry-in", "sum-is-or", "carry-is-and", "one-number", "constants", "no-nand"])
 def test_full_adder_rejects_typical_mistakes_with_a_hint(capsys, adder, phrases):
     assert_rejects(capsys, check_full_adder, [adder], *phrases)
+
+
+@pytest.mark.parametrize("adder, used", [
+    (lambda x1, x2, c: ((x1 + x2 + c) % 2, int(x1 + x2 + c >= 2)), "`+`"),
+    (lambda x1, x2, c: (x1 ^ x2 ^ c, x1 & x2 | c & (x1 ^ x2)), "`^`"),
+    (lambda x1, x2, c: (half_adder(half_adder(x1, x2)[0], c)[0], 1 if x1 == x2 == 1 else 0), "a comparison"),
+    (lambda x1, x2, c: (full_adder(x1, x2, c)[0], 1 if (x1 and x2) or c else 0), "`if`"),
+    (lambda x1, x2, c: (full_adder(x1, x2, c)[0], int(full_adder(x1, x2, c)[1])), "int()"),
+    (lambda x1, x2, c: (full_adder(x1, x2, c)[0], max(half_adder(x1, x2)[1], 0)), "a comparison"),
+], ids=["plus-mod", "xor-and-or", "comparison", "if", "int", "max"])
+def test_full_adder_catches_what_the_exercise_forbids(capsys, adder, used):
+    assert_rejects(capsys, check_full_adder, [adder], f"used {used}", "nand and half_adder only")
 
 
 # ----- every check --------------------------------------------------------------------------------

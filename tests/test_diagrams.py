@@ -17,6 +17,7 @@ FIGURES = {
     "backprop_flow": diagrams.backprop_flow,
     "784-10": lambda: diagrams.network([784, 10]),
     "flow of three layers": lambda: diagrams.backprop_flow((2, 3, 2)),
+    "question_tree": diagrams.question_tree,
 }
 
 
@@ -127,6 +128,19 @@ def test_the_overlap_check_sees_an_overlap():
     assert boxes[0][1].overlaps(boxes[1][1])
 
 
+def test_question_tree_breaks_a_face_into_questions_down_to_pixels():
+    fig = diagrams.question_tree()
+    questions = [a.get_text() for a in artists(fig, "question")]
+    assert questions[0] == "Is it a face?" and len(questions) == 1 + 5 + 3
+    assert "an iris?" in questions and "Is there hair on top?" in questions
+    # each sub-question feeds the question; each of the 7 drawn leaves (3 questions, 4 "⋯") is fed by the pixels
+    # and feeds its sub-question
+    assert len(artists(fig, "connection")) == 5 + 2 * 7
+    assert "pixels" in texts(fig) and texts(fig).count("⋯") == 4
+    small = diagrams.question_tree("Is it a cat?", {"Ears?": ["a point?"], "Whiskers?": []})
+    assert [a.get_text() for a in artists(small, "question")] == ["Is it a cat?", "Ears?", "a point?", "Whiskers?"]
+
+
 def test_bad_arguments_say_what_to_give():
     with pytest.raises(ValueError, match="3 inputs but 2 weights"):
         diagrams.perceptron(3, weights=[1, 2])
@@ -136,3 +150,5 @@ def test_bad_arguments_say_what_to_give():
         diagrams.network([784, 30, 10], output_names="abc")
     with pytest.raises(ValueError, match="at least three layers"):
         diagrams.backprop_flow((784, 30, 10))
+    with pytest.raises(ValueError, match="at least one sub-question"):
+        diagrams.question_tree("Is it a face?", {})

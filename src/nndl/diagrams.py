@@ -1,7 +1,7 @@
 """The book's diagrams, drawn in code: a perceptron, a layered network, the NAND adder, the flow of δ.
 
 Notebook 45 shows the digit network and the flow of δ; the perceptron and the
-adder belong to notebook 01, layered networks to 02 and 05, the flow of δ to 04.
+adder belong to notebook 01, layered networks to 02 and 05, the flow of δ to 04, the question tree to 05.
 Each function returns a new ``matplotlib.figure.Figure`` (no pyplot state, so
 it is safe anywhere); a notebook shows it with ``display(fig)`` or by leaving
 it as a cell's last value.  Coordinates are in "neuron units": neurons are
@@ -238,4 +238,60 @@ def backprop_flow(sizes=(3, 4, 4, 2)):
            "each $\\delta^l$ gives the gradient: "
            "$\\partial C/\\partial b^l_j = \\delta^l_j$ (BP3),  "
            "$\\partial C/\\partial w^l_{jk} = a^{l-1}_k \\delta^l_j$ (BP4)", fontsize=10)
+    return fig
+
+
+# ----- a question broken into sub-questions (notebook 05, "Toward deep learning") ----------------------
+
+FACE_QUESTIONS = {
+    "Is there an eye in the top left?": ["an eyebrow?", "eyelashes?", "an iris?"],
+    "Is there an eye in the top right?": [],
+    "Is there a nose in the middle?": [],
+    "Is there a mouth at the bottom?": [],
+    "Is there hair on top?": [],
+}
+
+
+def question_tree(question="Is it a face?", sub_questions=None):
+    """The book's picture of a deep network as questions broken down: a question, its sub-questions, theirs, pixels.
+
+    ``sub_questions`` maps each sub-question to its own sub-questions (default:
+    ``FACE_QUESTIONS``, where only the first is broken down further, as in the
+    book's sketch); a sub-question without any is fed by a "⋯", standing for
+    sub-questions not drawn.  Every question is a box (gid ``"question"``),
+    every arrow a ``"connection"``; the pixels on the left feed the smallest
+    questions, and each layer of questions is a layer of a network.
+    """
+    sub_questions = FACE_QUESTIONS if sub_questions is None else sub_questions
+    if not sub_questions:
+        raise ValueError("question_tree needs at least one sub-question, e.g. {'Is there an eye?': ['an iris?']}")
+    rows = []  # (sub-question, its y, [(sub-sub-question or "⋯", y)])
+    y = 0.0
+    for sub, subsub in sub_questions.items():
+        leaves = [(s, y - 0.75 * k) for k, s in enumerate(subsub)] or [("⋯", y)]
+        rows.append((sub, y - 0.75 * (len(leaves) - 1) / 2, leaves))
+        y -= 0.75 * len(leaves) + 0.6
+    bottom = y + 0.6
+    xs = {"pixels": 0.0, "leaf": 3.2, "sub": 10.4, "top": 17.6}
+    fig, ax = _canvas((-1.2, 21.4), (bottom - 1.0, 1.6))
+    box = dict(boxstyle="round,pad=0.3", facecolor="white", edgecolor="black")
+    middle = (bottom + 0.0) / 2
+    _label(ax, xs["pixels"], middle, "pixels", fontsize=10, rotation=90,
+           bbox=dict(boxstyle="round,pad=0.4", facecolor="#eeeeee", edgecolor="gray"))
+    top = ax.text(xs["top"], middle, question, gid="question", ha="center", va="center", fontsize=11, bbox=box)
+    for sub, y_sub, leaves in rows:
+        ax.text(xs["sub"], y_sub, sub, gid="question", ha="center", va="center", fontsize=9, bbox=box)
+        _arrow(ax, (xs["sub"] + 3.3, y_sub), (xs["top"] - 1.7, middle), "connection", mutation_scale=8, linewidth=0.8)
+        for leaf, y_leaf in leaves:
+            if leaf == "⋯":
+                _label(ax, xs["leaf"], y_leaf, "⋯", fontsize=12)
+            else:
+                ax.text(xs["leaf"], y_leaf, leaf, gid="question", ha="center", va="center", fontsize=9, bbox=box)
+            _arrow(ax, (xs["pixels"] + 0.4, y_leaf), (xs["leaf"] - 1.5, y_leaf), "connection",
+                   mutation_scale=8, linewidth=0.8)
+            _arrow(ax, (xs["leaf"] + 1.5, y_leaf), (xs["sub"] - 3.3, y_sub), "connection",
+                   mutation_scale=8, linewidth=0.8)
+    for x, name in ((xs["leaf"], "sub-sub-questions"), (xs["sub"], "sub-questions"), (xs["top"], "the question")):
+        _label(ax, x, 1.1, name, fontsize=9, color="gray")
+    top.set_zorder(4)
     return fig

@@ -11,6 +11,7 @@ import itertools
 import numpy as np
 
 from . import Exercise, Hint, check
+from .questions import Choice, Number, Written
 from ..functions import step
 
 
@@ -111,16 +112,84 @@ def check_logic_gates(and_gate, or_gate, not_gate):
                    f"input and choose the bias so that exactly the right inputs get above 0.")
 
 
-@check("Your full adder adds three bits: sum and carry are right for all eight inputs.")
+class _Wire:
+    """A bit travelling along a wire of the learner's circuit: only a NAND gate may read it.
+
+    ``check_full_adder`` feeds these to ``full_adder`` in place of 0 and 1, so that any ``+``, ``%``,
+    ``^``, ``&``, ``|``, comparison, ``if`` or ``int()`` on a bit stops the check with a hint saying
+    which one was used: the exercise asks for NAND perceptrons only.
+    """
+
+    def __init__(self, value):
+        self.value = value
+
+    def __repr__(self):
+        return f"<bit {self.value}>"
+
+    def _forbidden(symbol):
+        def refuse(self, *other):
+            raise Hint(f"your full_adder used {symbol} on a bit. Build it from nand and half_adder only, no "
+                       f"arithmetic, comparisons or if on the bits: every gate you need is a circuit of NANDs.")
+        return refuse
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _forbidden("`+`, `-` or `*`")
+    __mod__ = __rmod__ = __floordiv__ = __truediv__ = __pow__ = _forbidden("`%`, `//`, `/` or `**`")
+    __xor__ = __rxor__ = __and__ = __rand__ = __or__ = __ror__ = __invert__ = _forbidden("`^`, `&`, `|` or `~`")
+    __lshift__ = __rshift__ = __neg__ = _forbidden("a shift or a minus sign")
+    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = _forbidden("a comparison")
+    __bool__ = _forbidden("`if`, `and`, `or` or `not`")
+    __int__ = __float__ = __index__ = _forbidden("int() or float()")
+    __hash__ = object.__hash__
+    del _forbidden
+
+
+def _bit_of(value, what):
+    """The 0 or 1 carried by ``value``: a wire of the circuit, or a constant bit."""
+    return value.value if isinstance(value, _Wire) else _as_bit(value, what)
+
+
+def _run_on_wires(full_adder):
+    """``{bits: (sum, carry)}`` for all eight inputs, with ``nand`` replaced by a counting one; and the count.
+
+    The learner's ``nand`` is looked up by ``full_adder`` (and ``half_adder``) in the notebook's globals
+    at call time, so swapping it there for a NAND that takes and gives ``_Wire`` s makes the whole
+    circuit run on wires; it is put back afterwards, whatever happens.
+    """
+    calls = []
+
+    def counting_nand(p, q):
+        calls.append((p, q))
+        return _Wire(1 - (_bit_of(p, "an input of nand") & _bit_of(q, "an input of nand")))
+
+    names = getattr(full_adder, "__globals__", {})
+    had_nand, saved = "nand" in names, names.get("nand")
+    if had_nand:
+        names["nand"] = counting_nand
+    try:
+        results = {}
+        for bits in itertools.product([0, 1], repeat=3):
+            result = full_adder(*map(_Wire, bits))
+            if not (isinstance(result, (tuple, list)) and len(result) == 2):
+                raise Hint(f"full_adder{bits} returned {result!r}: return a pair (sum_bit, carry_bit).")
+            results[bits] = tuple(_bit_of(r, f"full_adder{bits}") for r in result)
+    finally:
+        if had_nand:
+            names["nand"] = saved
+    return results, len(calls)
+
+
+@check("Your full adder, NAND perceptrons only, adds three bits: sum and carry are right for all eight inputs.")
 def check_full_adder(full_adder):
-    """Check ``full_adder(x1, x2, carry_in) -> (sum, carry_out)`` on all eight inputs."""
-    results = {}
-    for bits in itertools.product([0, 1], repeat=3):
-        result = full_adder(*bits)
-        if not (isinstance(result, (tuple, list)) and len(result) == 2):
-            raise Hint(f"full_adder{bits} returned {result!r}: return a pair (sum_bit, carry_bit).")
-        results[bits] = tuple(_as_bit(r, f"full_adder{bits}") for r in result)
+    """Check ``full_adder(x1, x2, carry_in) -> (sum, carry_out)`` on all eight inputs, built from ``nand`` only.
+
+    The inputs are wires that only the (counting) ``nand`` can read, so arithmetic, comparisons
+    and ``if`` on the bits are caught, and a circuit that never calls ``nand`` too.
+    """
+    results, nand_calls = _run_on_wires(full_adder)
     right = {bits: (sum(bits) % 2, int(sum(bits) >= 2)) for bits in results}
+    if nand_calls == 0:
+        raise Hint("your full_adder never called nand: build it from the NAND perceptron nand and the "
+                   "half_adder above (which calls nand).")
     if results == right:
         return
     if results == {bits: (c, s) for bits, (s, c) in right.items()}:
@@ -159,3 +228,73 @@ ex3 = Exercise(
            "and NOT p = NAND(p, p)."],
     why="the two half adders give the sum bit of the three; at most one of them carries, so the carry out is "
         "the OR of their carries, built from NANDs.")
+
+
+# ----- the questionnaire (see questions.py) --------------------------------------------------------
+
+q1 = Choice(
+    "q1", right="b",
+    wrong={"a": "(1, 0, 0) already gives w·x = 6, above the threshold 5.",
+           "c": "x2 and x3 together give w·x = 2 + 2 = 4, not above 5.",
+           "d": "the weather alone gives 6 > 5."},
+    hints=["Compute w·x for each of the eight inputs and compare with 5.",
+           "Which inputs are enough on their own? Which pairs are not?"],
+    why="only the weather's weight, 6, gets above the threshold 5; the other two together reach 4.")
+
+q2 = Number(
+    "q2", -5.0,
+    slips=[(5.0, "the bias moves the threshold to the other side of the inequality: b ≡ -threshold (eq. 2).")],
+    hints=["Rewrite w·x > threshold as w·x + b > 0.", "Subtract the threshold from both sides."],
+    why="w·x > 5 is w·x - 5 > 0, so b = -5 (eq. 2).")
+
+q3 = Number(
+    "q3", -1.0,
+    slips=[(7.0, "the weights are -2, not 2."), (3.0, "the bias is only part of it: add w·x = -2 - 2."),
+           (1.0, "that is w·x + b for the input (0, 1)."), (0.0, "that is the output, NAND(1, 1); the question asks "
+                                                              "for w·x + b.")],
+    hints=["w·x + b = w1 x1 + w2 x2 + b.", "(-2)(1) + (-2)(1) + 3."],
+    why="(-2)(1) + (-2)(1) + 3 = -1 < 0, so the perceptron outputs 0: NAND(1, 1) = 0.")
+
+q4 = Choice(
+    "q4", right="a",
+    wrong={"b": "a perceptron outputs 0 or 1 only; real numbers come with sigmoid neurons (notebook 02).",
+           "c": "universality is about what circuits of perceptrons compute, whoever chose the weights.",
+           "d": "the threshold can be anything; the argument rests on one particular gate."},
+    hints=["Which logic gate did one perceptron compute in this notebook?",
+           "Any computation can be built from copies of one gate."],
+    why="one perceptron computes NAND, and NAND is universal: any logical function is a circuit of NAND gates.")
+
+q5 = Choice(
+    "q5", right="a",
+    wrong={"b": "a perceptron outputs 0 or 1; nothing multiplies its output.",
+           "c": "c > 0 does not change the sign of w·x + b.",
+           "d": "any c > 0 keeps the sign of c(w·x + b), also c < 1."},
+    hints=["A perceptron's output depends only on the sign of w·x + b.",
+           "Compare the sign of c(w·x + b) with the sign of w·x + b for c > 0."],
+    why="c(w·x + b) > 0 exactly when w·x + b > 0, so every perceptron, and so the whole network, outputs the same.")
+
+q6 = Choice(
+    "q6", right="a",
+    wrong={"b": "they compute anything: NAND is universal.",
+           "c": "a half adder needs only five perceptrons; the number of weights is not the problem.",
+           "d": "perceptrons output 0 or 1, and that is the trouble, not real numbers."},
+    hints=["Look again at the plot of the half adder's answer against the bias of its first perceptron.",
+           "What does a tiny change of the bias do to the output: a tiny change?"],
+    why="a small change of a weight or bias either changes nothing or flips an output from 0 to 1, which can change "
+        "the whole network's answer: learning by small steps needs small changes of the output.")
+
+q7 = Number(
+    "q7", 5.0,
+    slips=[(4.0, "count the carry gate NAND(a, a) too."), (3.0, "count every NAND: a, the two in the middle, the sum "
+                                                                "and the carry.")],
+    hints=["Count the NANDs in half_adder.", "a, NAND(x1, a), NAND(x2, a), the sum, the carry."],
+    why="a = NAND(x1, x2), two gates NAND(x1, a) and NAND(x2, a), the sum gate and the carry gate NAND(a, a).")
+
+q8 = Written(
+    "q8",
+    answer="A good answer says that the bias b = -threshold measures how easy it is to make the perceptron output 1: "
+           "with a large positive bias it fires for almost any input, with a very negative bias hardly ever; and that "
+           "the output is 1 exactly when w·x + b > 0 (eq. 2).",
+    hints=["What happens to the output for the input 0, 0, ... when b > 0, and when b < 0?",
+           "Think of b as -threshold."],
+    why="it is the book's reading of the bias, from eq. (2).")

@@ -6,6 +6,7 @@ hints say which case went wrong and what to look at, never the answer.
 import numpy as np
 
 from . import Exercise, Hint, check
+from .questions import Choice, Number, Written
 from ..functions import sigmoid, step
 
 # (inputs, weights, bias) with w·x + b = 0.25, -0.5, -0.125, 0.125: never 0, small enough that c·(w·x + b)
@@ -184,3 +185,67 @@ ex2 = Exercise(
            "ones (less than 0.01 each) whatever their values; then a bias of 0 will do."],
     why="the correct old output brings at least 9.9 towards the right bit, the nine others at most 0.9 "
         "against it, so σ lands on the right side of ½ for every digit.")
+
+
+# ----- the questionnaire (see questions.py) --------------------------------------------------------
+
+q1 = Number(
+    "q1", 0.5,
+    slips=[(0.0, "σ(0) = 1 / (1 + e^0), and e^0 = 1."), (1.0, "σ(0) = 1 / (1 + e^0) = 1 / 2.")],
+    hints=["σ(z) = 1 / (1 + e^(-z)) (eq. 3).", "e^0 = 1."],
+    why="σ(0) = 1 / (1 + 1) = 1/2: a sigmoid neuron whose weighted input is 0 sits half-way.")
+
+q2 = Choice(
+    "q2", right="a",
+    wrong={"b": "that is the limit z → +∞.", "c": "that is σ(0).", "d": "σ(z) always lies between 0 and 1."},
+    hints=["For z very negative, e^(-z) is huge.", "1 divided by something huge."],
+    why="e^(-z) → ∞, so σ(z) = 1 / (1 + e^(-z)) → 0, like a perceptron that does not fire.")
+
+q3 = Number(
+    "q3", 0.25,
+    slips=[(0.5, "0.5 is σ(0); the derivative is σ'(z) = σ(z)(1 - σ(z))."),
+           (0.0, "σ is steepest at 0, not flat.")],
+    hints=["σ'(z) = σ(z)(1 - σ(z)).", "σ(0) = 1/2."],
+    why="σ'(0) = ½ · ½ = ¼, the largest slope the sigmoid has.")
+
+q4 = Number(
+    "q4", 30.0,
+    slips=[(784.0, "784 is the number of columns: one per input neuron. A row belongs to the neuron it feeds."),
+           (10.0, "weights[0] feeds the hidden layer, not the output layer.")],
+    hints=["weights[0] connects the input layer to the hidden layer.",
+           "Its entry w_jk goes from input neuron k to hidden neuron j: j numbers the rows."],
+    why="weights[0] has shape (30, 784): one row per hidden neuron, one column per input.")
+
+q5 = Number(
+    "q5", 23860.0,
+    slips=[(23820.0, "that is the weights only: add one bias per neuron of each layer after the input."),
+           (24644.0, "the input layer has no biases.")],
+    hints=["Weights: 784 × 30 + 30 × 10. Biases: one per hidden and output neuron.",
+           "23,520 + 300 weights, 30 + 10 biases."],
+    why="784 · 30 + 30 · 10 = 23,820 weights and 30 + 10 = 40 biases.")
+
+q6 = Choice(
+    "q6", right="a",
+    wrong={"b": "not where w·x + b = 0: there c(w·x + b) = 0 for every c, and σ(0) = 1/2.",
+           "c": "the output goes to 0 only where w·x + b < 0.",
+           "d": "the output changes with c wherever w·x + b ≠ 0."},
+    hints=["What is σ(cz) as c → ∞ for z > 0, for z < 0, and for z = 0?", "Exercise 1's check tried all three."],
+    why="σ(cz) → 1 for z > 0 and → 0 for z < 0, as a perceptron; at z = 0 it stays σ(0) = 1/2, where a perceptron "
+        "outputs 0: part II of the book's exercise.")
+
+q7 = Choice(
+    "q7", right="c",
+    wrong={"a": "2^4 = 16 ≥ 10: four neurons can encode ten digits in binary.",
+           "b": "ten output neurons have more weights than four, not fewer.",
+           "d": "the book gives reasons: what works better in practice, and a heuristic about hidden neurons."},
+    hints=["Could four output neurons encode ten digits?", "Read the section \"Why 10 output neurons, not 4?\" again."],
+    why="the book's reasons are empirical (ten outputs learn better) and heuristic (each digit's neuron weighs "
+        "evidence from hidden neurons that detect parts of that digit).")
+
+q8 = Written(
+    "q8",
+    answer="A good answer says that σ is smooth, so the output changes by approximately a linear function of the "
+           "changes Δw_j and Δb (eq. 5), with slopes ∂output/∂w_j = σ'(z) x_j and ∂output/∂b = σ'(z); and that a "
+           "perceptron's step either does not change or jumps by 1.",
+    hints=["What does eq. (5) say?", "Compare the shape of σ with the step function near z = 0."],
+    why="it is eq. (5) and the reason the book gives for using sigmoid neurons.")

@@ -1,5 +1,6 @@
 """Checks for notebook 05, Training on MNIST."""
 from . import Exercise, Hint, check
+from .questions import Choice, Number, Written
 
 
 @check("A network without a hidden layer, trained: it does far better than the darkness baseline.")
@@ -45,3 +46,57 @@ ex2 = Exercise(
            "function that says what to compare."],
     why="choosing by the validation accuracy keeps the test accuracy an honest estimate: a setting chosen with "
         "the test set is fitted to it.")
+
+
+# ----- the questionnaire (see questions.py) --------------------------------------------------------
+
+q1 = Number(
+    "q1", 50000.0,
+    slips=[(60000.0, "MNIST has 60,000 training images, but the book keeps the last 10,000 of them apart as "
+                     "validation data."),
+           (70000.0, "that is all of MNIST, test images included.")],
+    hints=["The book splits MNIST's 60,000 training images in two.", "How many does it keep for validation?"],
+    why="60,000 training images minus the 10,000 kept as validation data: 50,000.")
+
+q2 = Choice(
+    "q2", right="a",
+    wrong={"b": "the test data must stay unseen until the end, or the final accuracy flatters the network.",
+           "c": "accuracy on the training data rewards memorising the training images.",
+           "d": "each set has its own job: train, choose, and measure once at the end."},
+    hints=["Which data set did this notebook keep apart for choosing settings?", "Exercise 2's rule."],
+    why="hyper-parameters are chosen on the validation data, so that the test data give an honest final measurement.")
+
+q3 = Number(
+    "q3", 22.25, tolerance=0.006,
+    slips=[(0.2225, "give it in percent, as the question asks."), (10.0, "10% is random guessing.")],
+    hints=["The baselines section prints it.", "In percent: correct / total × 100."],
+    why="the average-darkness classifier gets 2,225 of the 10,000 test images right: 22.25%.")
+
+q4 = Choice(
+    "q4", right="a",
+    wrong={"b": "that was η = 100, where the neurons saturate.",
+           "c": "that was η = 3.0.",
+           "d": "no run of this notebook produced NaN: a step of 0.001 is tiny."},
+    hints=["Look at the learning curves of the section \"Hyper-parameters gone wrong\".",
+           "Each step moves the weights by η times the gradient."],
+    why="η = 0.001 makes every step tiny: in 30 epochs the weights move little, and the accuracy only creeps up.")
+
+q5 = Choice(
+    "q5", right="a",
+    wrong={"b": "the network has 100 hidden neurons for every digit; the measurement shows a problem in the output "
+                "layer, on one digit's images.",
+           "c": "the neuron is as stuck after 30 epochs as after one (compare the two tables): more epochs of the "
+                "same kind leave it there.",
+           "d": "the same start, in float64, trains well, so η = 3.0 is not too small for this network."},
+    hints=["Read the table of the output layer: which digit stands out?",
+           "What does σ'(z) for z < -5 do to the error δ^L of BP1?"],
+    why="the output neuron of one digit is saturated at 0 on that digit's images: σ'(z^L) ≈ 0 makes its δ^L tiny "
+        "(BP1), so it never learns to say \"this is that digit\", and those images are nearly all misclassified.")
+
+q6 = Written(
+    "q6",
+    answer="A good answer says that the confusion matrix counts, for each true digit, how often the network "
+           "predicted each digit: it shows which digits are confused with which (for example 4 and 9, or 3 and 5), "
+           "where the accuracy alone gives one number for all digits together.",
+    hints=["What are the rows and the columns of the confusion matrix?", "Which cells hold the mistakes?"],
+    why="it is what the confusion matrix of this notebook shows beside the accuracy.")
