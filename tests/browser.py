@@ -4,7 +4,7 @@ The API, for any test that wants to see a notebook as a learner does::
 
     with JupyterLab(tmp_path) as lab, open_browser() as browser:   # or the ``lab`` / ``browser`` fixtures
         page = browser.new_page(viewport=VIEWPORT)
-        run = run_all(page, lab, "notebooks/05_training_on_mnist.ipynb")   # any notebook path
+        run = run_all(page, lab, "notebooks/06_training_on_mnist.ipynb")   # any notebook path
         run.errors        # [(cell index, cell id, "ename: evalue"), ...] from the notebook as saved by the browser
         run.notebook      # that saved notebook (nbformat), outputs included
 

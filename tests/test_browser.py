@@ -4,7 +4,7 @@ For each notebook: Run All; no error output and no cell left unrun; every
 figure loaded, no widget left "Loading widget..." or "Error displaying
 widget"; every figure opaque, so that it keeps its white background in a
 dark theme.  Then every control that redraws something is moved or pressed,
-and its picture must change and its readout agree.  Notebook 06 is also
+and its picture must change and its readout agree.  Notebook 07 is also
 checked in a narrow window (the controls wrap) and in the dark theme.
 Screenshots of every figure and widget go to ``test-artifacts/browser/``
 (git-ignored); NNDL_UPDATE_DOCS=1 also writes the README's ``docs/lab.png``.
@@ -68,7 +68,7 @@ def check_descent_explorer(run):
 
 
 def check_live_curve(run):
-    """Notebook 05's live training: the bar is full, and the readout agrees with the book's transcript below it."""
+    """Notebook 06's live training: the bar is full, and the readout agrees with the book's transcript below it."""
     page = run.page
     bar = page.locator(".widget-hprogress").first
     readout = page.locator(".widget-label", has_text=re.compile(r"^\d+ / \d+ epochs")).first.inner_text()
@@ -176,7 +176,7 @@ def choose_theme(page, theme):
     page.wait_for_timeout(500)
 
 
-CHECKS = {"02": check_sigmoid_explorer, "03": check_descent_explorer, "05": check_live_curve, "06": check_lab}
+CHECKS = {"02": check_sigmoid_explorer, "03": check_descent_explorer, "06": check_live_curve, "07": check_lab}
 
 
 # ----- the test -------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import pytest
 
 from checking import assert_accepts, assert_rejects, printed, stub
 from nndl import mnist
-from nndl.checks import ch03, ch04, ch05, check, Hint
+from nndl.checks import ch03, ch04, ch06, check, Hint
 from nndl.functions import sigmoid_prime
 from nndl.network import Network
 
@@ -134,21 +134,21 @@ def test_layer_gradients_unfinished_is_not_done_yet(capsys):
     assert printed(capsys, ch04.check_layer_gradients, stub).startswith("… Not done yet")
 
 
-# ----- 05 ---------------------------------------------------------------------------------------
+# ----- 06 ---------------------------------------------------------------------------------------
 def test_no_hidden_layer(capsys):
     _, _, test_data = mnist.load_data()
     net = Network([784, 10], seed=0, dtype=np.float32)
-    assert_rejects(capsys, ch05.check_no_hidden_layer, [Network([784, 30, 10], seed=0), test_data], "Network([784, 10])")
-    assert_rejects(capsys, ch05.check_no_hidden_layer, [net, test_data], "train it")
+    assert_rejects(capsys, ch06.check_no_hidden_layer, [Network([784, 30, 10], seed=0), test_data], "Network([784, 10])")
+    assert_rejects(capsys, ch06.check_no_hidden_layer, [net, test_data], "train it")
     training_data, _, _ = mnist.load_data()
     net.SGD(training_data, 1, 10, 3.0, quiet=True)
-    assert_accepts(capsys, ch05.check_no_hidden_layer, net, test_data)
+    assert_accepts(capsys, ch06.check_no_hidden_layer, net, test_data)
 
 
 def test_choose_by_validation(capsys):
-    assert_accepts(capsys, ch05.check_choose_by_validation,
+    assert_accepts(capsys, ch06.check_choose_by_validation,
                    lambda runs: max(runs, key=lambda r: r["validation"])["eta"])
-    assert_rejects(capsys, ch05.check_choose_by_validation, [lambda runs: max(runs, key=lambda r: r["test"])["eta"]],
+    assert_rejects(capsys, ch06.check_choose_by_validation, [lambda runs: max(runs, key=lambda r: r["test"])["eta"]],
                    "test accuracy")
-    out = printed(capsys, ch05.check_choose_by_validation, lambda runs: runs[1]["eta"])
+    out = printed(capsys, ch06.check_choose_by_validation, lambda runs: runs[1]["eta"])
     assert out.startswith("✗ Your code raised IndexError"), out

@@ -1,4 +1,4 @@
-"""The book's average-darkness baseline (``mnist_average_darkness.py``), used in notebook 05.
+"""The book's average-darkness baseline (``mnist_average_darkness.py``), used in notebook 06.
 
 Before any neural network, a simple idea: a "1" uses less ink than an "8".
 Compute the average darkness (the sum of the pixel intensities) of each digit

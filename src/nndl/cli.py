@@ -94,7 +94,7 @@ def build_parser():
     _add_validation_size(sweep)
     sweep.add_argument("--evaluate-on", choices=["validation", "test"], default="validation",
                        help="the data the accuracy is measured on (default: validation, since a sweep chooses eta)")
-    sweep.add_argument("--save", metavar="FILE", help="save the sweep as JSON for notebook 06 to load")
+    sweep.add_argument("--save", metavar="FILE", help="save the sweep as JSON for notebook 07 to load")
     sweep.set_defaults(run=_sweep)
 
     progress = commands.add_parser("progress", help="run your workspace's notebooks and list which exercises are done")

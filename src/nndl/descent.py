@@ -1,4 +1,4 @@
-"""Gradient descent on two-variable cost surfaces, introduced in notebook 03 and used by the lab (06).
+"""Gradient descent on two-variable cost surfaces, introduced in notebook 03 and used by the lab (07).
 
 The book pictures gradient descent as a ball rolling down a valley C(v1, v2).
 Here the valleys are quadratic bowls C(v) = ½ (a v1² + b v2²), whose

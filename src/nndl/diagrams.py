@@ -1,7 +1,7 @@
 """The book's diagrams, drawn in code: a perceptron, a layered network, the NAND adder, the flow of δ.
 
-Notebook 45 shows the digit network and the flow of δ; the perceptron and the
-adder belong to notebook 01, layered networks to 02 and 05, the flow of δ to 04, the question tree to 05.
+Notebook 05 shows the digit network and the flow of δ; the perceptron and the
+adder belong to notebook 01, layered networks to 02, 05 and 06, the flow of δ to 04, the question tree to 05.
 Each function returns a new ``matplotlib.figure.Figure`` (no pyplot state, so
 it is safe anywhere); a notebook shows it with ``display(fig)`` or by leaving
 it as a cell's last value.  Coordinates are in "neuron units": neurons are
@@ -86,7 +86,7 @@ def perceptron(n_inputs=3, weights=None, bias="b"):
     return fig
 
 
-# ----- layered networks (notebooks 02, 05) ---------------------------------------------------------
+# ----- layered networks (notebooks 02, 05, 06) ------------------------------------------------------
 
 def _shown(size):
     """The neuron indices drawn for a layer of ``size`` (None stands for the "⋮")."""
@@ -241,7 +241,7 @@ def backprop_flow(sizes=(3, 4, 4, 2)):
     return fig
 
 
-# ----- a question broken into sub-questions (notebook 05, "Toward deep learning") ----------------------
+# ----- a question broken into sub-questions (notebook 06, "Toward deep learning") ----------------------
 
 FACE_QUESTIONS = {
     "Is there an eye in the top left?": ["an eyebrow?", "eyelashes?", "an iris?"],

@@ -1,4 +1,4 @@
-"""Pictures of digits, and of what a trained network makes of them (notebook 05).
+"""Pictures of digits, and of what a trained network makes of them (notebook 06).
 
 Each function takes images as rows of 784 pixels (``mnist.Split.images``),
 draws with matplotlib, and returns the figure.

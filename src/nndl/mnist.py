@@ -1,4 +1,4 @@
-"""Loading MNIST (and any data set in its IDX format), introduced in notebook 05.
+"""Loading MNIST (and any data set in its IDX format), introduced in notebook 06.
 
 The book's chapter 1 session runs unchanged::
 

@@ -1,4 +1,4 @@
-"""Pictures shared by the notebooks: a perceptron's line (01), descent paths (03, 06), training curves (05, 06).
+"""Pictures shared by the notebooks: a perceptron's line (01), descent paths (03, 07), training curves (06, 07).
 
 Each function draws on a matplotlib ``ax`` it is given, or on a new figure,
 and returns the axes, so a notebook can combine and restyle them.  Epochs

@@ -1,4 +1,4 @@
-"""Learning-rate sweeps: accuracy after a few epochs for each η (notebook 06, ``python -m nndl sweep``).
+"""Learning-rate sweeps: accuracy after a few epochs for each η (notebook 07, ``python -m nndl sweep``).
 
 A sweep trains one network per learning rate, from the same seed, and
 records the accuracy on held-out data and the training cost after each epoch.

@@ -2,15 +2,15 @@
 
 * ``sigmoid_explorer()`` (notebook 02): sliders for a sigmoid neuron's weight
   and bias; its output curve redraws.
-* ``gradient_descent_explorer()`` (notebooks 03 and 06): sliders for η, the
+* ``gradient_descent_explorer()`` (notebooks 03 and 07): sliders for η, the
   start and the number of steps over a cost valley; the path and the cost per
   step redraw.
-* ``learning_rate_sweep(sweep)`` (notebook 06): accuracy against η on a log
+* ``learning_rate_sweep(sweep)`` (notebook 07): accuracy against η on a log
   axis, and the training cost per epoch of the η's you tick.
-* ``learning_rate_explorer(training_data, validation_data)`` (notebook 06):
+* ``learning_rate_explorer(training_data, validation_data)`` (notebook 07):
   train on MNIST at the η, hidden layer and mini-batch size you pick, with a
   live accuracy plot, earlier runs kept faded, a Stop button and a cache of runs.
-* ``train_live(net, ...)`` (notebooks 05 and 06): ``Network.SGD`` with an
+* ``train_live(net, ...)`` (notebooks 06 and 07): ``Network.SGD`` with an
   epoch progress bar and the accuracy curve redrawn after every epoch.
 
 Every picture comes from a plain function or method that returns a figure
@@ -104,7 +104,7 @@ def sigmoid_explorer():
         b=widgets.FloatSlider(value=0.0, min=-10, max=10, step=0.25, description="bias b"))
 
 
-# ----- gradient descent on a valley (notebooks 03 and 06) ---------------------------------------
+# ----- gradient descent on a valley (notebooks 03 and 07) ---------------------------------------
 
 def draw_descent(surface_name="elongated valley", eta=0.1, v1=1.2, v2=1.0, steps=20):
     """The explorer's picture: the path on the contour plot, the cost per step beside it.
@@ -149,7 +149,7 @@ def gradient_descent_explorer(surface_name="elongated valley"):
     )
 
 
-# ----- the learning-rate sweep (notebook 06) ----------------------------------------------------
+# ----- the learning-rate sweep (notebook 07) ----------------------------------------------------
 
 def draw_sweep(sweep, chosen=None):
     """The sweep's accuracy against η, beside the training cost per epoch of the ``chosen`` η's."""
@@ -179,7 +179,7 @@ def learning_rate_sweep(sweep):
     return widgets.interactive(lambda chosen: display(draw_sweep(sweep, chosen)), chosen=picker)
 
 
-# ----- live training (notebooks 05 and 06) ------------------------------------------------------
+# ----- live training (notebooks 06 and 07) ------------------------------------------------------
 
 class LiveCurve:
     """An epoch progress bar, a readout and an accuracy plot that ``update(epoch, history)`` redraws.
@@ -228,13 +228,13 @@ def train_live(net, training_data, epochs, mini_batch_size, eta, test_data=None,
     return net.SGD(training_data, epochs, mini_batch_size, eta, test_data=test_data, callback=live.update)
 
 
-# ----- the MNIST learning-rate explorer (notebook 06) -------------------------------------------
+# ----- the MNIST learning-rate explorer (notebook 07) -------------------------------------------
 
 class LearningRateExplorer:
     """Train on MNIST at a chosen η, hidden layer size and mini-batch size, and compare runs.
 
     Runs are compared on the validation data: choosing η by the test data
-    would tune it to the test set (notebook 05).  The η's offered are the
+    would tune it to the test set (notebook 06).  The η's offered are the
     sweep's, ``DEFAULT_ETAS``, so 0.001, 3 and 100 are among them exactly.
 
     The logic, without widgets: ``train(eta, hidden, mini_batch_size)``

@@ -22,7 +22,7 @@ import nbformat
 from nndl.teach import sandbox
 from nndl.teach.course import NOTEBOOKS, TeachError, nbgrader, setup_course
 
-TIME_LIMIT = {"ch05": 1800}  # seconds for a whole submission; the others get DEFAULT_TIME_LIMIT
+TIME_LIMIT = {"ch06": 1800}  # seconds for a whole submission; the others get DEFAULT_TIME_LIMIT
 DEFAULT_TIME_LIMIT = 600
 
 

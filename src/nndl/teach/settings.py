@@ -10,9 +10,9 @@ from pathlib import Path
 from nndl.teach import sandbox
 
 # Seconds a cell may run before it is interrupted.  Exercises and tests answer in
-# a second or two; only training runs (notebook 05) take minutes.
+# a second or two; only training runs (notebooks 05 and 06) take minutes.
 TIMEOUTS = {"exercise": 20, "lesson": 120, "training": 900}
-TRAINING_EXERCISES = {"nb05_no_hidden"}  # exercises that train a network, however the student wrote them
+TRAINING_EXERCISES = {"nb06_no_hidden"}  # exercises that train a network, however the student wrote them
 
 
 def cell_timeout(cell):

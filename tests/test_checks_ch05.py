@@ -1,4 +1,4 @@
-"""The checks of notebook 45 accept the learner's network class written in several right ways, explain typical
+"""The checks of notebook 05 accept the learner's network class written in several right ways, explain typical
 mistakes, and catch calls to the package's ready-made methods.
 
 ``Right`` is a complete learner's class; each wrong answer is a subclass with one method changed.
@@ -11,7 +11,7 @@ import pytest
 
 from checking import assert_accepts, assert_rejects, printed, stub
 from nndl import Network, learner
-from nndl.checks import ch45
+from nndl.checks import ch05
 from nndl.functions import sigmoid, sigmoid_prime
 
 
@@ -70,7 +70,7 @@ def variant(**methods):
 
 
 def package_twin(self):
-    return ch45.twin(self)
+    return ch05.twin(self)
 
 
 # ----- right answers, written differently -------------------------------------------------------
@@ -107,10 +107,10 @@ def sgd_shuffling_a_copy(self, training_data, epochs, mini_batch_size, eta, test
 
 
 @pytest.mark.parametrize("check_function, cls", [
-    (ch45.check_feedforward, Right), (ch45.check_feedforward, variant(feedforward=feedforward_einsum)),
-    (ch45.check_evaluate, Right), (ch45.check_evaluate, variant(evaluate=evaluate_vectorised)),
-    (ch45.check_update_mini_batch, Right), (ch45.check_update_mini_batch, variant(update_mini_batch=update_by_sum)),
-    (ch45.check_sgd, Right), (ch45.check_sgd, variant(SGD=sgd_shuffling_a_copy)),
+    (ch05.check_feedforward, Right), (ch05.check_feedforward, variant(feedforward=feedforward_einsum)),
+    (ch05.check_evaluate, Right), (ch05.check_evaluate, variant(evaluate=evaluate_vectorised)),
+    (ch05.check_update_mini_batch, Right), (ch05.check_update_mini_batch, variant(update_mini_batch=update_by_sum)),
+    (ch05.check_sgd, Right), (ch05.check_sgd, variant(SGD=sgd_shuffling_a_copy)),
 ], ids=["feedforward", "feedforward-dot", "evaluate", "evaluate-array", "update", "update-sum", "sgd", "sgd-copy"])
 def test_right_answers_pass(capsys, check_function, cls):
     assert_accepts(capsys, check_function, cls)
@@ -120,8 +120,8 @@ def unsolved_sgd(self, training_data, epochs, mini_batch_size, eta, test_data=No
     raise NotImplementedError()
 
 
-@pytest.mark.parametrize("check_function", [ch45.check_feedforward, ch45.check_evaluate, ch45.check_update_mini_batch,
-                                            ch45.check_sgd])
+@pytest.mark.parametrize("check_function", [ch05.check_feedforward, ch05.check_evaluate, ch05.check_update_mini_batch,
+                                            ch05.check_sgd])
 def test_unsolved_is_not_done_yet(capsys, check_function):
     unsolved = variant(feedforward=stub, evaluate=stub, update_mini_batch=stub, SGD=unsolved_sgd)
     assert printed(capsys, check_function, unsolved).startswith("… Not done yet")
@@ -153,7 +153,7 @@ def feedforward_package(self, a):
     (feedforward_package, ["calls the package's Network.feedforward", "write it yourself"]),
 ], ids=["no-sigma-last", "return-in-loop", "transposed", "no-bias", "no-sigma", "package"])
 def test_feedforward_mistakes_get_a_hint(capsys, feedforward, phrases):
-    assert_rejects(capsys, ch45.check_feedforward, [variant(feedforward=feedforward)], *phrases)
+    assert_rejects(capsys, ch05.check_feedforward, [variant(feedforward=feedforward)], *phrases)
 
 
 # ----- Exercise 2: evaluate -----------------------------------------------------------------------
@@ -168,12 +168,12 @@ def test_feedforward_mistakes_get_a_hint(capsys, feedforward, phrases):
     (lambda self, data: package_twin(self).evaluate(data), ["calls the package's Network.evaluate"]),
 ], ids=["fraction", "mistakes", "one-hot", "list", "max", "package"])
 def test_evaluate_mistakes_get_a_hint(capsys, evaluate, phrases):
-    assert_rejects(capsys, ch45.check_evaluate, [variant(evaluate=evaluate)], *phrases)
+    assert_rejects(capsys, ch05.check_evaluate, [variant(evaluate=evaluate)], *phrases)
 
 
 def test_evaluate_is_checked_with_the_package_feedforward(capsys):
     """Exercise 2 can be checked before exercise 1 is done."""
-    assert_accepts(capsys, ch45.check_evaluate, variant(feedforward=stub))
+    assert_accepts(capsys, ch05.check_evaluate, variant(feedforward=stub))
 
 
 # ----- Exercise 3: update_mini_batch --------------------------------------------------------------
@@ -232,7 +232,7 @@ def update_batch_gradient(self, mini_batch, eta):
 ], ids=["no-m", "uphill", "last-only", "per-example", "no-biases", "no-weights", "fixed-m", "nothing", "generator",
         "package", "backprop_batch"])
 def test_update_mistakes_get_a_hint(capsys, update, phrases):
-    assert_rejects(capsys, ch45.check_update_mini_batch, [variant(update_mini_batch=update)], *phrases)
+    assert_rejects(capsys, ch05.check_update_mini_batch, [variant(update_mini_batch=update)], *phrases)
 
 
 # ----- Exercise 4: SGD ----------------------------------------------------------------------------
@@ -272,7 +272,7 @@ def sgd_with(shuffle="every epoch", ends=None, eta_scale=1.0, line="Epoch {j}: {
 ], ids=["no-last-batch", "no-shuffle", "shuffle-once", "in-place", "global-random", "eta-over-m", "transcript",
         "evaluate-without-test", "with-replacement", "package"])
 def test_sgd_mistakes_get_a_hint(capsys, sgd, phrases):
-    assert_rejects(capsys, ch45.check_sgd, [variant(SGD=sgd)], *phrases)
+    assert_rejects(capsys, ch05.check_sgd, [variant(SGD=sgd)], *phrases)
 
 
 def test_sgd_without_the_complete_line(capsys):
@@ -280,28 +280,28 @@ def test_sgd_without_the_complete_line(capsys):
         Right.SGD(self, training_data, epochs, mini_batch_size, eta, test_data)
         if not test_data:
             print("done")
-    assert_rejects(capsys, ch45.check_sgd, [variant(SGD=sgd)], "'Epoch j complete'")
+    assert_rejects(capsys, ch05.check_sgd, [variant(SGD=sgd)], "'Epoch j complete'")
 
 
 # ----- the shortcut guard, the fallbacks, the listing -----------------------------------------------
 
 def test_no_shortcuts_restores_the_package_even_after_an_error():
     net = Network([2, 2])
-    with pytest.raises(ch45.Shortcut):
+    with pytest.raises(ch05.Shortcut):
         with no_package():
             net.feedforward(np.zeros((2, 1)))
     assert net.feedforward(np.zeros((2, 1))).shape == (2, 1)
-    assert Network.SGD is ch45._ORIGINAL["SGD"]
+    assert Network.SGD is ch05._ORIGINAL["SGD"]
 
 
 def no_package():
-    return ch45.no_shortcuts()
+    return ch05.no_shortcuts()
 
 
 def test_fallbacks_replace_only_what_does_not_pass(capsys):
-    assert ch45.with_fallbacks(Right) is Right and capsys.readouterr().out == ""
+    assert ch05.with_fallbacks(Right) is Right and capsys.readouterr().out == ""
     unsolved = variant(feedforward=stub, update_mini_batch=update_with(True, scale=lambda eta, m: -eta))
-    completed = ch45.with_fallbacks(unsolved)
+    completed = ch05.with_fallbacks(unsolved)
     lines = capsys.readouterr().out.splitlines()
     assert lines == ["Your feedforward does not pass ex1.check yet: this run uses the package's Network.feedforward.",
                      "Your update_mini_batch does not pass ex3.check yet: this run uses the package's "
@@ -325,7 +325,7 @@ def test_class_listing_is_one_class_in_the_books_order():
 
     cls = type("Mine", (), {"__doc__": "My network.", "evaluate": evaluate, "feedforward": Right.feedforward,
                             "__init__": Right.__init__})
-    listing = ch45.class_listing(cls)
+    listing = ch05.class_listing(cls)
     assert listing.startswith('class Mine:\n    """My network."""\n\n    def __init__(self, sizes, seed=None):')
     assert listing.index("def feedforward") < listing.index("def evaluate")
     assert "### BEGIN" not in listing and "### END" not in listing
@@ -336,23 +336,23 @@ def test_class_listing_is_one_class_in_the_books_order():
 
 # ----- the notebook's graded tests ----------------------------------------------------------------
 
-NOTEBOOK = learner.NOTEBOOKS / "45_writing_the_network.ipynb"
+NOTEBOOK = learner.NOTEBOOKS / "05_writing_the_network.ipynb"
 SHORTCUT_ANSWERS = {  # each exercise answered by handing the work to the package
-    "nb45_feedforward": "def feedforward(self, a):\n    return ch45.twin(self).feedforward(a)",
-    "nb45_evaluate": "def evaluate(self, test_data):\n    return ch45.twin(self).evaluate(test_data)",
-    "nb45_update_mini_batch": "def update_mini_batch(self, mini_batch, eta):\n"
-                              "    package = ch45.twin(self)\n"
+    "nb05_feedforward": "def feedforward(self, a):\n    return ch05.twin(self).feedforward(a)",
+    "nb05_evaluate": "def evaluate(self, test_data):\n    return ch05.twin(self).evaluate(test_data)",
+    "nb05_update_mini_batch": "def update_mini_batch(self, mini_batch, eta):\n"
+                              "    package = ch05.twin(self)\n"
                               "    package.update_mini_batch(mini_batch, eta)\n"
                               "    self.weights, self.biases = package.weights, package.biases",
-    "nb45_sgd": "def SGD(self, training_data, epochs, mini_batch_size, eta, test_data=None):\n"
-                "    ch45.twin(self).SGD(training_data, epochs, mini_batch_size, eta, test_data)",
+    "nb05_sgd": "def SGD(self, training_data, epochs, mini_batch_size, eta, test_data=None):\n"
+                "    ch05.twin(self).SGD(training_data, epochs, mini_batch_size, eta, test_data)",
 }
 
 
 def notebook_namespace():
     """The names the notebook defines before its exercises: the setup cell (without magics) and the skeleton."""
     cells = [c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells if c.cell_type == "code"]
-    namespace = {"ch45": ch45}
+    namespace = {"ch05": ch05}
     setup = "\n".join(line for line in cells[0].splitlines() if not line.startswith("%"))
     exec(setup, namespace)
     exec(next(c for c in cells if c.startswith("class MyNetwork")), namespace)
@@ -370,8 +370,8 @@ def test_graded_tests_pass_the_reference_and_fail_a_shortcut(grade_id, capsys):
     namespace = notebook_namespace()
     exec(solution, namespace)
     exec(test, namespace)  # the reference answer passes
-    method = grade_id.removeprefix("nb45_").replace("sgd", "SGD")
+    method = grade_id.removeprefix("nb05_").replace("sgd", "SGD")
     shortcut = notebook_namespace()
     exec(SHORTCUT_ANSWERS[grade_id] + f"\nMyNetwork.{method} = {method}", shortcut)
-    with pytest.raises(ch45.Shortcut, match=f"Network.{method}"):
+    with pytest.raises(ch05.Shortcut, match=f"Network.{method}"):
         exec(test, shortcut)
