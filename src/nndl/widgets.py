@@ -8,6 +8,9 @@
 * ``learning_rate_explorer(training_data, test_data)`` (notebook 06): train on
   MNIST at the η, hidden layer and mini-batch size you pick, with a live
   accuracy plot, earlier runs kept faded, a Stop button and a cache of runs.
+* ``neuron_slowdown_explorer()`` (notebook 08): one sigmoid neuron learning
+  to turn 1 into 0, from the start and with the cost you pick; its output and
+  cost per epoch, beside the same neuron under the other cost.
 * ``train_live(net, ...)`` (notebooks 05 and 06): ``Network.SGD`` with an
   epoch progress bar and the accuracy curve redrawn after every epoch.
 
@@ -25,7 +28,7 @@ from types import SimpleNamespace
 import numpy as np
 from matplotlib.figure import Figure
 
-from . import descent, plots
+from . import descent, neuron, plots
 from .network import Network
 
 SURFACES = {s.name: s for s in (descent.VALLEY, descent.ELONGATED_VALLEY)}
@@ -113,6 +116,51 @@ def learning_rate_sweep(sweep):
     picker = widgets.SelectMultiple(options=[(f"η = {e:g}", e) for e in etas], rows=min(len(etas), 11),
                                     value=sorted({min(etas), best, max(etas)}), description="cost of")
     return widgets.interactive(lambda chosen: display(draw_sweep(sweep, chosen)), chosen=picker)
+
+
+# ----- the learning slowdown of one neuron (notebook 08) ----------------------------------------
+
+def draw_neuron_learning(w=2.0, b=2.0, cost="quadratic", eta=0.15, epochs=300):
+    """The neuron's output and cost per epoch under ``cost``, from the start (w, b); returns ``(figure, run)``.
+
+    The left plot also shows, faded, the output of the same neuron trained with the other cost and the same η,
+    so that the two can be compared at a glance.
+    """
+    run = neuron.train_neuron(w, b, cost, eta, epochs)
+    other_name = next(name for name in neuron.COSTS if name != cost)
+    other = neuron.train_neuron(w, b, other_name, eta, epochs)
+    fig = Figure(figsize=(10, 3.6))
+    left, right = fig.subplots(1, 2)
+    epochs_axis = np.arange(epochs + 1)
+    left.plot(epochs_axis, run.outputs, label=cost)
+    left.plot(epochs_axis, other.outputs, alpha=0.35, label=other_name)
+    left.set(xlabel="epoch", ylabel="output a", ylim=(-0.02, 1.02), title="the neuron's output (target 0)")
+    left.legend()
+    right.plot(epochs_axis, run.costs)
+    right.set(xlabel="epoch", ylabel="cost", ylim=(0, None), title=f"{cost} cost")
+    fig.suptitle(f"start w = {w:.2f}, b = {b:.2f}: output {run.outputs[0]:.2f}; after {epochs} epochs "
+                 f"at η = {eta:g}: output {run.outputs[-1]:.2f}", fontsize=11)
+    fig.tight_layout()
+    return fig, run
+
+
+def neuron_slowdown_explorer(w=2.0, b=2.0, cost="quadratic", eta=0.15):
+    """Sliders for the starting weight and bias and η, a menu for the cost, redrawing ``draw_neuron_learning``."""
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    def show(w, b, cost, eta, epochs):
+        display(draw_neuron_learning(w, b, cost, eta, epochs)[0])
+
+    return widgets.interactive(
+        show,
+        w=widgets.FloatSlider(value=w, min=-3.0, max=3.0, step=0.1, description="start w"),
+        b=widgets.FloatSlider(value=b, min=-3.0, max=3.0, step=0.1, description="start b"),
+        cost=widgets.Dropdown(options=list(neuron.COSTS), value=cost, description="cost"),
+        eta=widgets.FloatLogSlider(value=eta, base=10, min=-3, max=0.5, step=0.05, description="η",
+                                   readout_format=".3g", continuous_update=False),
+        epochs=widgets.IntSlider(value=300, min=10, max=1000, step=10, description="epochs"),
+    )
 
 
 # ----- live training (notebooks 05 and 06) ------------------------------------------------------
