@@ -72,3 +72,21 @@ def test_paths_overshoot_exactly_above_one_over_L(surface):
         coordinate = descent.gradient_descent(surface, (1.0, 1.0), eta, 10)[:, steep]
         assert np.all(np.sign(coordinate[1:]) != np.sign(coordinate[:-1])) == overshoots
         assert (descent.regime(surface, eta) == "oscillates") == overshoots
+
+
+@pytest.mark.parametrize("eta", [float("nan"), 0, 0.0, -0.1, float("inf"), True, "0.1"])
+def test_regime_refuses_what_is_not_a_learning_rate(eta):
+    with pytest.raises(ValueError, match=f"eta must be a positive number, got {eta!r}"):
+        descent.regime(descent.VALLEY, eta)
+
+
+def test_absurd_step_counts_are_refused_at_once():
+    with pytest.raises(ValueError, match=r"steps must be a whole number from 0 to 100,000, got 1000000000.0"):
+        descent.gradient_descent(descent.VALLEY, (1, 1), 0.1, 1e9)
+
+
+def test_a_huge_learning_rate_goes_to_infinity_without_overflow_and_is_called_divergent():
+    path = descent.gradient_descent(descent.ELONGATED_VALLEY, (1.2, 1.0), 1e300, 20)  # RuntimeWarnings are errors
+    assert np.isfinite(path[0]).all() and np.isinf(path[1:]).all()
+    assert np.isinf(descent.ELONGATED_VALLEY.cost(path[-1]))
+    assert descent.regime(descent.ELONGATED_VALLEY, 1e300) == "diverges"

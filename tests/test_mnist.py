@@ -130,15 +130,50 @@ def test_missing_file_and_folder(tmp_path):
 
 def test_bad_validation_size(tmp_path):
     write_dataset(tmp_path)
-    with pytest.raises(ValueError, match="validation_size must be between 0 and 11, got 12"):
+    with pytest.raises(ValueError, match="validation_size must be from 0 to 11, since .* has 12 training images, got 12"):
         mnist.load_data(tmp_path, validation_size=12)
 
 
 def test_checksum_mismatch_on_shipped_data_is_reported(tmp_path, monkeypatch):
     write_dataset(tmp_path)  # same file names as MNIST, other contents
     monkeypatch.setattr(mnist, "DATA_DIR", tmp_path)
+    monkeypatch.setattr(mnist, "SHIPPED_DIR", tmp_path.resolve())
     with pytest.raises(MnistError, match="does not match the original MNIST file .*git checkout -- data/mnist"):
         mnist.load_data()
+
+
+def test_nndl_data_dir_at_another_data_set_says_to_pass_its_folder(tmp_path, monkeypatch):
+    write_dataset(tmp_path)
+    monkeypatch.setattr(mnist, "DATA_DIR", tmp_path)  # as NNDL_DATA_DIR=tmp_path would
+    with pytest.raises(MnistError, match=f"NNDL_DATA_DIR points at {tmp_path.resolve()}.*pass its folder") as error:
+        mnist.load_data()
+    assert "git checkout" not in str(error.value)
+    assert len(mnist.load_data(tmp_path, validation_size=2)[0]) == 10  # as the message says
+
+
+def test_a_file_given_as_the_folder(tmp_path):
+    (tmp_path / "data.gz").write_bytes(b"")
+    with pytest.raises(MnistError, match="data.gz is a file, not a folder: pass the folder that holds"):
+        mnist.load_data(tmp_path / "data.gz")
+
+
+def test_no_images(tmp_path):
+    write_dataset(tmp_path, n_train=0)
+    with pytest.raises(MnistError, match=r"train-images-idx3-ubyte.gz holds no images: .* \(0, 28, 28\)"):
+        mnist.load_data(tmp_path, validation_size=0)
+
+
+def test_header_dimensions_whose_product_overflows_int64():
+    header = bytes([0, 0, 0x08, 3]) + (2**31).to_bytes(4, "big") * 3  # 2**93 values promised, none given
+    with pytest.raises(MnistError, match=r"is truncated: its header promises \(2147483648, 2147483648, 2147483648\)"):
+        mnist.parse_idx(header, "huge")
+
+
+@pytest.mark.parametrize("size", [2.5, 2.0, "2", True])
+def test_validation_size_must_be_a_whole_number(tmp_path, size):
+    write_dataset(tmp_path)
+    with pytest.raises(ValueError, match=f"validation_size must be a whole number of images, got {size!r}"):
+        mnist.load_data(tmp_path, validation_size=size)
 
 
 # ----- the shipped data --------------------------------------------------------------------------
@@ -167,3 +202,86 @@ def test_fashion_mnist_from_debian_if_installed():
         pytest.skip("Debian's dataset-fashion-mnist is not installed (apt-get install dataset-fashion-mnist)")
     training, validation, test = mnist.load_data(folder)
     assert (len(training), len(validation), len(test)) == (50_000, 10_000, 10_000)
+
+
+def test_lists_keep_their_rows_and_train_exactly_as_the_pairs_do(tmp_path):
+    import random
+
+    from nndl.network import Network
+
+    write_dataset(tmp_path, n_train=40)
+    arrays = mnist.load_arrays(tmp_path, validation_size=2)
+    training, _, test = mnist.load_data(tmp_path, validation_size=2)
+    inputs, targets = training.as_rows()
+    assert inputs is arrays.training.images and np.array_equal(targets, mnist.one_hot(arrays.training.labels))
+    assert training[5:9].as_rows()[0].tolist() == arrays.training.images[5:9].tolist()  # a slice keeps rows
+    for dtype in (np.float32, np.float64):
+        runs = []
+        for data in (training, list(training)):  # with its rows, and as a plain list stacked pair by pair
+            net = Network([784, 5, 10], seed=1, dtype=dtype)
+            history = net.SGD(data, 2, 4, 3.0, test_data=test, quiet=True, monitor_cost=True)
+            runs.append((net, history))
+        (a, ha), (b, hb) = runs
+        assert ha == hb and all(np.array_equal(u, v) for u, v in zip(a.weights + a.biases, b.weights + b.biases))
+    random.Random(0).shuffle(training)
+    assert training.as_rows() is None  # changed: the pairs count, not the rows
+    net, again = Network([784, 5, 10], seed=1), Network([784, 5, 10], seed=1)
+    net.SGD(training, 1, 4, 3.0, quiet=True)
+    again.SGD(list(training), 1, 4, 3.0, quiet=True)
+    assert np.array_equal(net.weights[0], again.weights[0])
+
+
+def test_an_empty_validation_set_is_refused_for_training(tmp_path):
+    from nndl.network import Network
+
+    write_dataset(tmp_path)
+    _, validation, _ = mnist.load_data(tmp_path, validation_size=0)
+    with pytest.raises(ValueError, match="training_data is empty"):
+        Network([784, 10]).SGD(validation, 1, 1, 1.0, quiet=True)
+
+
+# ----- the expanded training set (chapter 3) ---------------------------------------------------
+def shifted_by_hand(image, down, right):
+    """The 28 × 28 image moved by (down, right) pixels, white (0) where nothing moves in: np.roll, edges cleared."""
+    moved = np.roll(image.reshape(28, 28), (down, right), axis=(0, 1))
+    if down:
+        moved[0 if down > 0 else -1, :] = 0
+    if right:
+        moved[:, 0 if right > 0 else -1] = 0
+    return moved.reshape(-1)
+
+
+@pytest.mark.parametrize("as_plain_list", [False, True])
+def test_expanded_holds_each_image_and_its_four_one_pixel_shifts(tmp_path, as_plain_list):
+    write_dataset(tmp_path)
+    training, _, _ = mnist.load_data(tmp_path, validation_size=2)
+    data = list(training) if as_plain_list else training
+    expanded = mnist.expanded(data)
+    assert len(expanded) == 50
+    images, targets = expanded.as_rows()
+    for s, (down, right) in enumerate([(0, 0), (1, 0), (-1, 0), (0, 1), (0, -1)]):
+        for i in (0, 7):
+            x, y = expanded[s * 10 + i]
+            np.testing.assert_array_equal(x[:, 0], shifted_by_hand(training[i][0][:, 0], down, right))
+            np.testing.assert_array_equal(y, training[i][1])
+    rows = np.array([3, 41, 17])
+    np.testing.assert_array_equal(images[rows], np.array([expanded[i][0][:, 0] for i in rows]))
+    np.testing.assert_array_equal(images[10:13], images[np.arange(10, 13)])
+    assert targets.shape == (50, 10)
+
+
+def test_training_on_the_expanded_set(tmp_path):
+    from nndl import Network
+
+    write_dataset(tmp_path)
+    training, _, test = mnist.load_data(tmp_path, validation_size=2)
+    history = Network([784, 5, 10], cost="cross-entropy", seed=0).SGD(mnist.expanded(training), 1, 10, 0.5, test,
+                                                                      quiet=True, monitor_training_accuracy=True)
+    assert history.n_training == 50 and 0 <= history.training_correct[0] <= 50
+
+
+def test_expanded_needs_square_images():
+    with pytest.raises(ValueError, match="not square"):
+        mnist.expanded([(np.zeros((10, 1)), 0)])
+    with pytest.raises(TypeError, match="a list of \\(x, y\\) pairs"):
+        mnist.expanded(5)

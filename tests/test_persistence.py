@@ -74,3 +74,52 @@ def test_other_npz_or_version_or_shapes(tmp_path):
     np.savez(path, **{k: v for k, v in (arrays | dict(format_version=1)).items() if k != "biases_0"})
     with pytest.raises(ValueError, match="biases_0"):
         Network.load(path)
+
+
+def test_saving_over_a_file_keeps_its_permissions(tmp_path):
+    import os
+    import stat
+
+    path = tmp_path / "net.npz"
+    Network([2, 2], seed=0).save(path)
+    os.chmod(path, 0o600)
+    Network([2, 2], seed=1).save(path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert np.array_equal(Network.load(path).weights[0], Network([2, 2], seed=1).weights[0])
+
+
+def test_saving_through_a_symlink_replaces_its_target_and_keeps_the_link(tmp_path):
+    (tmp_path / "nets").mkdir()
+    target = tmp_path / "nets" / "real.npz"
+    link = tmp_path / "latest.npz"
+    Network([2, 2], seed=0).save(target)
+    link.symlink_to(target)
+    Network([2, 2], seed=1).save(link)
+    assert link.is_symlink() and link.resolve() == target
+    assert np.array_equal(Network.load(target).weights[0], Network([2, 2], seed=1).weights[0])
+    assert sorted(p.name for p in (tmp_path / "nets").iterdir()) == ["real.npz"]  # no temporary file left
+
+
+def test_a_tilde_is_the_home_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    Network([2, 2]).save("~/net.npz")
+    assert Network.load("~/net.npz").sizes == [2, 2] and (tmp_path / "net.npz").is_file()
+
+
+def test_a_failed_write_falls_back_to_a_new_file(tmp_path, monkeypatch):
+    import errno
+
+    from nndl.persistence import write_with_fallback
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    written = []
+
+    def write(path):
+        if str(path).endswith("full/net.npz"):
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        written.append(path)
+
+    fallback, error = write_with_fallback(write, "/full/net.npz")
+    assert error.errno == errno.ENOSPC and written == [str(fallback)]
+    assert fallback.parent == tmp_path and fallback.name.startswith("nndl-rescued-") and fallback.name.endswith("-net.npz")
+    assert write_with_fallback(write, tmp_path / "ok.npz") == (tmp_path / "ok.npz", None)

@@ -77,3 +77,30 @@ def test_shipped_sweep_is_what_the_code_computes():
     run = next(run for run in shipped["runs"] if run["eta"] == 3.0)
     np.testing.assert_allclose(again["accuracy"], run["accuracy"], atol=0.01)
     np.testing.assert_allclose(again["cost"], run["cost"], rtol=0.02)
+
+
+def test_numpy_numbers_and_arrays_are_accepted(small_mnist):
+    training_data, test_data = small_mnist[0][:50], small_mnist[1][:20]
+    sweep = run_sweep(np.array([3.0, 0.1]), training_data, test_data, epochs=np.int64(1), hidden=5)
+    assert [run["eta"] for run in sweep["runs"]] == [3.0, 0.1] and sweep["settings"]["epochs"] == 1
+    json.dumps(sweep, allow_nan=False)  # plain Python numbers only
+
+
+@pytest.mark.parametrize("data,message", [
+    (dict(training_data=[]), "needs training_data with at least one \\(x, y\\) pair, got an empty list"),
+    (dict(test_data=None), "needs test_data with at least one \\(x, y\\) pair, got None"),
+    (dict(test_data=[]), "needs test_data .* got an empty list"),
+    (dict(etas=np.array([])), "at least one learning rate"),
+    (dict(etas=3.0), "etas must be a list of learning rates"),
+])
+def test_missing_data_or_rates_say_what_is_missing(small_mnist, data, message):
+    arguments = dict(etas=[3.0], training_data=small_mnist[0][:20], test_data=small_mnist[1][:20]) | data
+    with pytest.raises(ValueError, match=message):
+        run_sweep(**arguments)
+
+
+def test_a_sweep_with_nan_is_not_written_as_invalid_json(tmp_path):
+    sweep = {"settings": {}, "runs": [{"eta": 1.0, "accuracy": [0.1], "cost": [float("nan")]}]}
+    with pytest.raises(ValueError, match="holds a NaN or infinite number, which JSON cannot store"):
+        save_sweep(sweep, tmp_path / "s.json")
+    assert list(tmp_path.iterdir()) == []

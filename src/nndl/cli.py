@@ -6,7 +6,19 @@
     Epoch 0: 9129 / 10000
     ...
 
-Bad arguments get a one-line message and exit status 2, never a traceback.
+and, with a cost, chapter 3's (``--cost``, ``--lmbda``, ``--init``,
+``--evaluate-on``, ``--dropout``, ``--expand``)::
+
+    $ python -m nndl train --sizes 784 100 10 --cost cross-entropy --init scaled --lmbda 5 --eta 0.5 \
+          --evaluate-on validation --seed 0
+    Epoch 0 training complete
+    Accuracy on evaluation data: ... / 10000
+
+Bad arguments and every expected failure (a missing, unreadable or unwritable
+file, data that does not fit, too little memory) get a one-line message and
+exit status 2, never a traceback.  ``--save`` targets are checked before
+training, and a trained network is never lost: if saving fails at the end,
+it goes to a fallback file whose name is printed.
 """
 import argparse
 import sys
@@ -25,6 +37,10 @@ class UsageError(Exception):
     """A bad command line: reported as one line, exit status 2."""
 
 
+class Interrupted(Exception):
+    """Ctrl-C, with what was and was not saved: reported as one line, exit status 130."""
+
+
 def build_parser():
     parser = _Parser(prog="python -m nndl", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -39,6 +55,20 @@ def build_parser():
                        help="float32 (default, about twice as fast) or the book's float64")
     train.add_argument("--data", metavar="DIR", default=None,
                        help="a folder with the four IDX files (default: the shipped MNIST)")
+    _add_validation_size(train)
+    train.add_argument("--cost", choices=["quadratic", "cross-entropy", "log-likelihood"], default=None,
+                       help="chapter 3's cost (log-likelihood: with a softmax output layer); "
+                            "without it, chapter 1's network and transcript")
+    train.add_argument("--lmbda", type=float, default=0.0, metavar="L", help="L2 regularisation λ (default: 0)")
+    train.add_argument("--init", choices=["large", "scaled"], default=None,
+                       help="initial weights N(0, 1) (large) or N(0, 1/n_in) (scaled); default: scaled with "
+                            "--cost, else large")
+    train.add_argument("--evaluate-on", choices=["test", "validation"], default="test",
+                       help="the data measured after each epoch (default: test)")
+    train.add_argument("--dropout", type=float, default=0.0, metavar="P",
+                       help="drop each hidden neuron with probability P while training (default: 0)")
+    train.add_argument("--expand", action="store_true",
+                       help="train on each image and its four one-pixel shifts (5 times the data)")
     train.add_argument("--save", metavar="FILE", help="save the trained network to FILE (.npz)")
     train.add_argument("--progress", action="store_true", help="show a progress bar in each epoch")
     train.set_defaults(run=_train)
@@ -50,6 +80,7 @@ def build_parser():
 
     baseline = commands.add_parser("baseline", help="the book's average-darkness baseline")
     baseline.add_argument("--data", metavar="DIR", default=None)
+    _add_validation_size(baseline)
     baseline.set_defaults(run=_baseline)
 
     sweep = commands.add_parser("sweep", help="test accuracy after a few epochs for a range of learning rates")
@@ -60,6 +91,7 @@ def build_parser():
     sweep.add_argument("--mini-batch-size", type=int, default=10)
     sweep.add_argument("--seed", type=int, default=0)
     sweep.add_argument("--data", metavar="DIR", default=None)
+    _add_validation_size(sweep)
     sweep.add_argument("--save", metavar="FILE", help="save the sweep as JSON for notebook 06 to load")
     sweep.set_defaults(run=_sweep)
 
@@ -70,25 +102,55 @@ def build_parser():
     return parser
 
 
+def _add_validation_size(parser):
+    parser.add_argument("--validation-size", type=int, default=10_000, metavar="N",
+                        help="training images held back for validation (default: 10000, as in the book)")
+
+
 def _train(args):
     from . import mnist
     from .network import Network
+    from .persistence import writable_path
 
-    training_data, _, test_data = mnist.load_data(args.data)
+    if args.save:
+        writable_path(args.save)  # fail now, not after the training
+    training_data, validation_data, test_data = mnist.load_data(args.data, args.validation_size)
     n_pixels, n_classes = training_data[0][0].shape[0], training_data[0][1].shape[0]
     if args.sizes[0] != n_pixels or args.sizes[-1] != n_classes:
         raise ValueError(f"--sizes must start with {n_pixels} (the pixels of an image) and end with "
                          f"{n_classes} (one output per digit), got {' '.join(map(str, args.sizes))}")
-    net = Network(args.sizes, seed=args.seed, dtype=np.dtype(args.dtype))
-    history = net.SGD(training_data, args.epochs, args.mini_batch_size, args.eta,
-                      test_data=test_data, progress=args.progress)
+    if args.evaluate_on == "validation" and not validation_data:
+        raise ValueError("--evaluate-on validation needs validation images: give --validation-size above 0")
+    net = Network(args.sizes, cost=args.cost, seed=args.seed, dtype=np.dtype(args.dtype))
+    if args.init == "large":
+        net.large_weight_initializer()
+    elif args.init == "scaled":
+        net.default_weight_initializer()
+    if args.expand:
+        training_data = mnist.expanded(training_data)
+    evaluation_data = validation_data if args.evaluate_on == "validation" else test_data
+    try:
+        history = net.SGD(training_data, args.epochs, args.mini_batch_size, args.eta, test_data=evaluation_data,
+                          lmbda=args.lmbda, dropout=args.dropout, progress=args.progress)
+    except KeyboardInterrupt:
+        raise Interrupted("interrupted: training stopped early" +
+                          (f", and the network was not saved to {args.save}" if args.save else "")) from None
     if history.test_correct:
         best = max(history.test_correct)
         print(f"Final: {history.test_correct[-1] / history.n_test:.2%}, best: {best / history.n_test:.2%} "
-              f"(epoch {history.test_correct.index(best)})")
+              f"(epoch {history.test_correct.index(best)})" + (" on the validation data" if args.evaluate_on == "validation" else ""))
     if args.save:
-        net.save(args.save)
-        print(f"Saved the network to {args.save}")
+        _save(net.save, args.save, "the network")
+
+
+def _save(write, path, what):
+    """Save with ``write(path)``, or to a fallback file if that fails; print where ``what`` went."""
+    from .persistence import write_with_fallback
+
+    written, error = write_with_fallback(write, path)
+    if error is not None:
+        raise OSError(f"could not write {path} ({_describe(error)}); {what} is saved in {written} instead")
+    print(f"Saved {what} to {written}")
 
 
 def _evaluate(args):
@@ -96,7 +158,7 @@ def _evaluate(args):
     from .network import Network
 
     net = Network.load(args.file)
-    _, _, test_data = mnist.load_data(args.data)
+    _, _, test_data = mnist.load_data(args.data, validation_size=0)
     correct = net.evaluate(test_data)
     print(f"{args.file}: {correct} / {len(test_data)} test images correct ({correct / len(test_data):.2%})")
 
@@ -104,23 +166,35 @@ def _evaluate(args):
 def _baseline(args):
     from . import baselines, mnist
 
-    arrays = mnist.load_arrays(args.data)
+    arrays = mnist.load_arrays(args.data, args.validation_size)
     correct, total = baselines.average_darkness_accuracy(arrays.training, arrays.test)
     print(f"Average darkness baseline: {correct} of {total} values correct.")
 
 
 def _sweep(args):
     from . import mnist
-    from .sweep import DEFAULT_ETAS, run_sweep, save_sweep
+    from .sweep import DEFAULT_ETAS, SweepInterrupted, run_sweep, save_sweep
 
-    training_data, _, test_data = mnist.load_data(args.data)
+    from .persistence import writable_path
+
+    if args.save:
+        writable_path(args.save)  # fail now, not after the training
+    training_data, _, test_data = mnist.load_data(args.data, args.validation_size)
     print(f"{'eta':>8}  test accuracy per epoch")
     show = lambda eta, run: print(f"{eta:>8g}  " + "  ".join(f"{a:6.2%}" for a in run["accuracy"]), flush=True)
-    result = run_sweep(args.etas or DEFAULT_ETAS, training_data, test_data, epochs=args.epochs, hidden=args.hidden,
-                       mini_batch_size=args.mini_batch_size, seed=args.seed, on_result=show)
+    try:
+        result = run_sweep(args.etas or DEFAULT_ETAS, training_data, test_data, epochs=args.epochs,
+                           hidden=args.hidden, mini_batch_size=args.mini_batch_size, seed=args.seed, on_result=show)
+    except SweepInterrupted as stop:
+        finished = [run["eta"] for run in stop.sweep["runs"]]
+        if not (args.save and finished):
+            raise Interrupted("interrupted: no learning rate finished" if not finished else
+                              "interrupted: the sweep was not saved (no --save)") from None
+        _save(lambda path: save_sweep(stop.sweep, path), args.save,
+              f"the {len(finished)} learning rates finished ({' '.join(f'{eta:g}' for eta in finished)})")
+        raise Interrupted("interrupted: the learning rates not finished were not run or saved") from None
     if args.save:
-        save_sweep(result, args.save)
-        print(f"Saved the sweep to {args.save}")
+        _save(lambda path: save_sweep(result, path), args.save, "the sweep")
 
 
 def _progress(args):
@@ -130,7 +204,12 @@ def _progress(args):
 
 
 def main(argv=None):
-    """Run the command line; returns the exit status (0 success, 1 failure, 2 bad arguments)."""
+    """Run the command line; returns the exit status.
+
+    0 success; 1 training diverged; 2 bad arguments or an expected failure
+    (a file missing, unreadable or unwritable, too little memory), said in
+    one line; 130 Ctrl-C, saying what was and was not saved.
+    """
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -138,13 +217,27 @@ def main(argv=None):
     except UsageError as e:
         print(f"python -m nndl: error: {e}", file=sys.stderr)
         return 2
-    except (ValueError, FileNotFoundError) as e:
-        print(f"python -m nndl {args.command}: error: {e}", file=sys.stderr)
+    except (ValueError, OSError) as e:
+        print(f"python -m nndl {args.command}: error: {_describe(e)}", file=sys.stderr)
+        return 2
+    except MemoryError as e:
+        print(f"python -m nndl {args.command}: error: not enough memory ({_describe(e)}): "
+              "choose smaller sizes", file=sys.stderr)
         return 2
     except FloatingPointError as e:
         print(f"python -m nndl {args.command}: {e}", file=sys.stderr)
         return 1
+    except Interrupted as e:
+        print(e, file=sys.stderr)
+        return 130
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
     return 0
+
+
+def _describe(error):
+    """An exception as one line: an OSError from the system as "FILE: reason", any other as its message."""
+    if isinstance(error, OSError) and error.strerror and error.filename:
+        return f"{error.filename}: {error.strerror}"
+    return " ".join(str(error).split()) or type(error).__name__

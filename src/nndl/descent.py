@@ -13,7 +13,9 @@ the bottom and oscillates on the way in.  The elongated valley has a large L
 along one axis and a small one along the other, which makes the range of good
 learning rates narrow: the situation training a network is usually in.
 """
+import math
 from dataclasses import dataclass
+from numbers import Real
 
 import numpy as np
 
@@ -50,23 +52,32 @@ VALLEY = Valley(1.0, 1.0, "round valley")
 ELONGATED_VALLEY = Valley(1.0, 10.0, "elongated valley")
 
 
+MAX_STEPS = 100_000
+"""The longest path ``gradient_descent`` draws: enough to crawl any valley here, small enough to stay quick."""
+
+ESCAPED = 1e150
+"""A coordinate beyond this has left for infinity: its cost, a square, would soon overflow."""
+
+
 def gradient_descent(surface, start, eta, steps):
     """The path of ``steps`` steps of v → v - η ∇C(v) (eq. 11) from ``start``: an array (steps + 1, 2).
 
     A diverging path is cut short with infinities rather than overflowing.
     """
-    if not 0 < eta < np.inf:
-        raise ValueError(f"the learning rate eta must be a positive number, got {eta!r}")
-    if steps < 0 or int(steps) != steps:
-        raise ValueError(f"steps must be a whole number >= 0, got {steps!r}")
+    eta = _check_eta(eta)
+    if isinstance(steps, bool) or not isinstance(steps, Real) or not 0 <= steps <= MAX_STEPS or int(steps) != steps:
+        raise ValueError(f"steps must be a whole number from 0 to {MAX_STEPS:,}, got {steps!r}")
     start = np.asarray(start, dtype=np.float64)
     if start.shape != (2,) or not np.all(np.isfinite(start)):
         raise ValueError(f"start must be a point (v1, v2) of two finite numbers, got {start.tolist()!r}")
-    path = np.empty((int(steps) + 1, 2))
+    path = np.full((int(steps) + 1, 2), np.inf)
     path[0] = start
     for t in range(int(steps)):
-        v = path[t]
-        path[t + 1] = v - eta * surface.gradient(v) if np.all(np.abs(v) < 1e150) else np.inf
+        with np.errstate(over="ignore"):
+            v = path[t] - eta * surface.gradient(path[t])
+        if not np.all(np.abs(v) < ESCAPED):
+            break  # the rest of the path stays at infinity
+        path[t + 1] = v
     return path
 
 
@@ -85,6 +96,7 @@ def regime_edges(surface):
 
 def regime(surface, eta):
     """Which of the four behaviours η gives on ``surface``: "too small", "converges", "oscillates" or "diverges"."""
+    eta = _check_eta(eta)
     too_small, overshoots, diverges = regime_edges(surface)
     if eta > diverges:
         return "diverges"
@@ -93,3 +105,9 @@ def regime(surface, eta):
     if eta < too_small:
         return "too small"
     return "converges"
+
+
+def _check_eta(eta):
+    if isinstance(eta, bool) or not isinstance(eta, Real) or not 0 < eta < math.inf:
+        raise ValueError(f"the learning rate eta must be a positive number, got {eta!r}")
+    return float(eta)

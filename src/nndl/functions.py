@@ -44,3 +44,18 @@ def quadratic_cost(output_activations, y):
 def quadratic_cost_derivative(output_activations, y):
     """∂C_x/∂a = a - y, the vector of partial derivatives of the quadratic cost (used in BP1)."""
     return output_activations - y
+
+
+def softmax(z, axis=0):
+    """The softmax function a_j = e^(z_j) / Σ_k e^(z_k) (eq. 78), over each column (``axis=0``).
+
+    Computed as e^(z_j - max z) / Σ_k e^(z_k - max z), which is the same
+    number (the factor e^(-max z) cancels) but never overflows: the largest
+    exponent is e^0 = 1.  The outputs are positive and sum to 1.
+    """
+    z = np.asarray(z)
+    if not np.issubdtype(z.dtype, np.floating):
+        z = z.astype(np.float64)
+    e = np.exp(z - np.max(z, axis=axis, keepdims=True))
+    e /= np.sum(e, axis=axis, keepdims=True)
+    return e

@@ -13,7 +13,9 @@ split into 50,000 for training and the last 10,000 for validation.
 
 ``load_arrays`` gives the same data as whole arrays, an image per row, for
 speed and plotting; the lists above are built on it, each ``x`` a view into
-one shared, read-only array rather than a copy.
+one shared, read-only array rather than a copy.  The lists also keep those
+arrays (``Pairs.as_rows()``), so that ``Network.SGD`` trains on them directly
+instead of stacking 50,000 pairs back into an array.
 
 ``path`` loads another data set in the same four-file format, for example
 Fashion-MNIST from Debian's ``dataset-fashion-mnist`` package::
@@ -28,15 +30,21 @@ and dimensions (count, 28, 28); labels have 2049 and dimension (count,).
 import functools
 import gzip
 import hashlib
+import math
+import operator
 import os
 import zlib
 from pathlib import Path
+from numbers import Integral
 from typing import NamedTuple
 
 import numpy as np
 
-DATA_DIR = Path(os.environ.get("NNDL_DATA_DIR", Path(__file__).resolve().parents[2] / "data" / "mnist"))
-"""The shipped MNIST files; set the environment variable NNDL_DATA_DIR to move them."""
+SHIPPED_DIR = Path(__file__).resolve().parents[2] / "data" / "mnist"
+"""Where the course's repository keeps MNIST."""
+
+DATA_DIR = Path(os.environ.get("NNDL_DATA_DIR", SHIPPED_DIR))
+"""The MNIST files loaded by default; set the environment variable NNDL_DATA_DIR to move them."""
 
 FILES = {
     "train_images": "train-images-idx3-ubyte",
@@ -77,14 +85,42 @@ class MnistArrays(NamedTuple):
 def load_data(path=None, validation_size=10_000):
     """Return ``(training_data, validation_data, test_data)`` in the book's formats (see the module doc)."""
     arrays = load_arrays(path, validation_size)
+    targets = one_hot(arrays.training.labels)
+    targets.flags.writeable = False
     return (
-        list(zip(_columns(arrays.training.images), _columns(one_hot(arrays.training.labels)))),
-        list(zip(_columns(arrays.validation.images), arrays.validation.labels.tolist())),
-        list(zip(_columns(arrays.test.images), arrays.test.labels.tolist())),
+        Pairs(zip(_columns(arrays.training.images), _columns(targets)), arrays.training.images, targets),
+        Pairs(zip(_columns(arrays.validation.images), arrays.validation.labels.tolist()), *arrays.validation),
+        Pairs(zip(_columns(arrays.test.images), arrays.test.labels.tolist()), *arrays.test),
     )
 
 
 load_data_wrapper = load_data  # the book's name
+
+
+class Pairs(list):
+    """A list of ``(x, y)`` pairs, as in the book, that also keeps them as two arrays of rows.
+
+    ``as_rows()`` returns ``(inputs, outputs)``: an input per row, and a
+    desired output per row or an int label per example.  Once the list is
+    changed (shuffled, appended to...) it returns None, and the pairs are
+    what counts.  A slice of an unchanged list is a ``Pairs`` too.
+    """
+
+    def __init__(self, pairs, inputs, outputs):
+        super().__init__(pairs)
+        self._rows = inputs, outputs
+        self._pairs = tuple(self)  # the pairs as they were, compared by identity: about 1 ms for 50,000
+
+    def as_rows(self):
+        """``(inputs, outputs)`` if the list still holds the pairs it was made with, else None."""
+        if len(self) == len(self._pairs) and all(map(operator.is_, self, self._pairs)):
+            return self._rows
+        return None
+
+    def __getitem__(self, index):
+        if isinstance(index, slice) and self.as_rows() is not None:
+            return Pairs(super().__getitem__(index), *(rows[index] for rows in self._rows))
+        return super().__getitem__(index)
 
 
 def one_hot(labels, n_classes=10):
@@ -108,18 +144,24 @@ def load_arrays(path=None, validation_size=10_000):
     four IDX files, gzipped or not; by default the shipped MNIST, whose
     contents are verified against the original files' SHA-256.
     """
-    folder = Path(path) if path is not None else DATA_DIR
-    return _load_arrays(folder.resolve(), path is None, validation_size)
+    folder = Path(path).expanduser() if path is not None else DATA_DIR
+    if isinstance(validation_size, bool) or not isinstance(validation_size, Integral):
+        raise ValueError(f"validation_size must be a whole number of images, got {validation_size!r}")
+    return _load_arrays(folder.resolve(), path is None, int(validation_size))
 
 
 @functools.lru_cache(maxsize=4)
 def _load_arrays(folder, verify, validation_size):
+    if folder.exists() and not folder.is_dir():
+        raise MnistError(f"the data path {folder} is a file, not a folder: " + _fix_hint(verify, folder))
     if not folder.is_dir():
         raise MnistError(f"the data folder {folder} does not exist: " + _fix_hint(verify, folder))
     train = _read_split(folder, "train", verify)
     test = _read_split(folder, "test", verify)
     if not 0 <= validation_size < len(train.labels):
-        raise ValueError(f"validation_size must be between 0 and {len(train.labels) - 1}, got {validation_size}")
+        raise ValueError(f"validation_size must be from 0 to {len(train.labels) - 1}, since {folder} has "
+                         f"{len(train.labels)} training images, got {validation_size} (on the command line: "
+                         f"--validation-size)")
     cut = len(train.labels) - validation_size
     return MnistArrays(
         Split(train.images[:cut], train.labels[:cut]),
@@ -135,12 +177,14 @@ def _read_split(folder, part, verify):
     labels = read_idx(labels_path, LABELS_MAGIC, verify)
     if images.ndim != 3:
         raise MnistError(f"{images_path} holds an array of shape {images.shape}, not (count, rows, columns) images")
+    if len(images) == 0:
+        raise MnistError(f"{images_path} holds no images: its header gives the shape {images.shape}")
     if len(images) != len(labels):
         raise MnistError(f"{images_path.name} has {len(images)} images but {labels_path.name} has "
                          f"{len(labels)} labels: the two files do not belong together")
     if labels.size and labels.max() > 9:
         raise MnistError(f"{labels_path} has a label {labels.max()}, but digits run from 0 to 9")
-    pixels = np.multiply(images.reshape(len(images), -1), 1 / 255, dtype=np.float32)
+    pixels = np.multiply(images.reshape(len(images), math.prod(images.shape[1:])), 1 / 255, dtype=np.float32)
     labels = labels.astype(np.int64)
     pixels.flags.writeable = labels.flags.writeable = False
     return Split(pixels, labels)
@@ -154,9 +198,13 @@ def _find(folder, name, verify):
 
 
 def _fix_hint(verify, folder):
-    if verify:
+    if verify and folder == SHIPPED_DIR:
         return ("the course ships MNIST in data/mnist/ of its repository; restore the files with "
                 "`git checkout -- data/mnist` (or set NNDL_DATA_DIR to where they are)")
+    if verify:
+        return (f"the environment variable NNDL_DATA_DIR points at {folder}, which must hold the original "
+                "MNIST files; for another data set in MNIST's format pass its folder instead "
+                "(load_data(path) or --data DIR), and unset NNDL_DATA_DIR to use the shipped MNIST")
     return f"pass the folder that holds the four IDX files ({', '.join(FILES.values())}, optionally .gz)"
 
 
@@ -202,7 +250,7 @@ def parse_idx(raw, name="<bytes>", expected_magic=None):
         raise MnistError(f"{name} is truncated inside its header: it needs {header} bytes, has {len(raw)}")
     dims = tuple(int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim))
     dtype = np.dtype(IDX_TYPES[type_code])
-    expected = int(np.prod(dims)) * dtype.itemsize
+    expected = math.prod(dims) * dtype.itemsize  # exact: NumPy's product of int64s could overflow
     actual = len(raw) - header
     if actual != expected:
         problem = "is truncated" if actual < expected else "has extra bytes at its end"
@@ -219,5 +267,97 @@ def _verify(path, raw):
     actual = hashlib.sha256(raw).hexdigest()
     if actual != expected:
         raise MnistError(f"{path} does not match the original MNIST file {name} (SHA-256 {actual[:12]}..., "
-                         f"expected {expected[:12]}...): it was changed or damaged; restore it with "
-                         "`git checkout -- data/mnist`")
+                         f"expected {expected[:12]}...): " + (
+                             "it was changed or damaged; " + _fix_hint(True, path.parent) if path.parent == SHIPPED_DIR
+                             else _fix_hint(True, path.parent)))
+
+
+# ----- the artificially expanded training set (chapter 3) --------------------------------------
+def expanded(training_data):
+    """The training data plus each image shifted by one pixel down, up, right and left: 5 times as many pairs.
+
+    The book's closing experiment of chapter 3 (its ``expand_mnist.py`` writes
+    the 250,000 images to a file).  Here the shifted images are never stored:
+    ``ShiftedImages`` makes each one when a mini-batch asks for it, so the
+    expanded set costs no memory beyond the original images.  Pass the result
+    to ``Network.SGD`` as the training data.
+    """
+    rows = training_data.as_rows() if hasattr(training_data, "as_rows") else None
+    if rows is None:
+        try:
+            pairs = list(training_data)
+            rows = (np.array([np.ravel(x) for x, _ in pairs]), np.array([np.ravel(y) for _, y in pairs]))
+        except (TypeError, ValueError):
+            raise TypeError("expanded() needs training data as load_data() returns it: a list of (x, y) pairs") from None
+    images, targets = rows
+    if len(images) == 0:
+        raise ValueError("expanded() needs at least one training image")
+    shifted = ShiftedImages(images)
+    targets = np.tile(targets, (len(ShiftedImages.SHIFTS),) + (1,) * (targets.ndim - 1))
+    return ExpandedPairs(shifted, targets)
+
+
+class ShiftedImages:
+    """An array-like (n·5, pixels) of images and their one-pixel shifts, computed on demand.
+
+    Row i is image ``i % n`` moved by ``SHIFTS[i // n]``; the pixels moved in
+    from outside the picture are 0 (white).  ``images[rows]`` accepts an int
+    array or a slice, as NumPy arrays do, and returns a real array.
+    """
+
+    SHIFTS = [(0, 0), (1, 0), (-1, 0), (0, 1), (0, -1)]
+    """(rows down, columns right): the image itself, then down, up, right and left."""
+
+    def __init__(self, images):
+        images = np.asarray(images)
+        side = math.isqrt(images.shape[1])
+        if images.ndim != 2 or side * side != images.shape[1]:
+            raise ValueError(f"images of {images.shape[1:]} pixels are not square: shifting needs images of "
+                             f"side × side pixels, flattened (784 for MNIST)")
+        self.images = images
+        self.shape = (len(self.SHIFTS) * len(images), images.shape[1])
+        self.ndim, self.dtype = 2, images.dtype
+        # sources[s][p]: the pixel of the original image that shift s puts at pixel p, or the index of an extra
+        # pixel that is always 0 when it comes from outside the picture.
+        r, c = np.divmod(np.arange(side * side), side)
+        sources = []
+        for down, right in self.SHIFTS:
+            r0, c0 = r - down, c - right
+            inside = (r0 >= 0) & (r0 < side) & (c0 >= 0) & (c0 < side)
+            sources.append(np.where(inside, r0 * side + c0, side * side))
+        self.sources = np.array(sources)
+
+    def __len__(self):
+        return self.shape[0]
+
+    def __getitem__(self, rows):
+        if np.ndim(rows) == 0 and not isinstance(rows, slice):
+            return self[np.array([rows])][0]
+        rows = np.arange(*rows.indices(len(self))) if isinstance(rows, slice) else np.asarray(rows)
+        n = len(self.images)
+        with_blank = np.zeros((len(rows), self.shape[1] + 1), dtype=self.dtype)
+        with_blank[:, :-1] = self.images[rows % n]
+        return np.take_along_axis(with_blank, self.sources[rows // n], axis=1)
+
+
+class ExpandedPairs:
+    """``expanded``'s result: a sequence of (x, y) pairs, made on demand, that ``Network.SGD`` trains on as rows."""
+
+    def __init__(self, images, targets):
+        self._rows = images, targets
+
+    def as_rows(self):
+        """``(images, targets)``: the ``ShiftedImages`` and the desired outputs, one per row."""
+        return self._rows
+
+    def __len__(self):
+        return len(self._rows[0])
+
+    def __getitem__(self, i):
+        if not isinstance(i, Integral):
+            raise TypeError("an expanded training set is indexed by int; train on it with Network.SGD")
+        if not -len(self) <= i < len(self):
+            raise IndexError(f"index {i} out of range for {len(self)} pairs")
+        images, targets = self._rows
+        y = targets[i]
+        return images[i].reshape(-1, 1), (y.reshape(-1, 1) if np.ndim(y) else y)

@@ -29,7 +29,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from . import descent, neuron, plots
-from .network import Network
+from .network import Network, check_count
 
 SURFACES = {s.name: s for s in (descent.VALLEY, descent.ELONGATED_VALLEY)}
 
@@ -240,7 +240,7 @@ class LearningRateExplorer:
     @staticmethod
     def key(eta, hidden, mini_batch_size):
         """A setting as a cache key; η is rounded to the 3 significant digits the slider shows."""
-        return float(f"{eta:.3g}"), int(hidden), int(mini_batch_size)
+        return float(f"{eta:.3g}"), check_count("hidden", hidden, 1), check_count("mini_batch_size", mini_batch_size, 1)
 
     @staticmethod
     def label(key):
