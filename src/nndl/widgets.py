@@ -11,6 +11,8 @@
 * ``neuron_slowdown_explorer()`` (notebook 08): one sigmoid neuron learning
   to turn 1 into 0, from the start and with the cost you pick; its output and
   cost per epoch, beside the same neuron under the other cost.
+* ``regularisation_explorer(runs)`` (notebook 09): pick a run (a λ, or
+  dropout) and see its training and test accuracy per epoch over the others.
 * ``train_live(net, ...)`` (notebooks 05 and 06): ``Network.SGD`` with an
   epoch progress bar and the accuracy curve redrawn after every epoch.
 
@@ -161,6 +163,41 @@ def neuron_slowdown_explorer(w=2.0, b=2.0, cost="quadratic", eta=0.15):
                                    readout_format=".3g", continuous_update=False),
         epochs=widgets.IntSlider(value=300, min=10, max=1000, step=10, description="epochs"),
     )
+
+
+# ----- overfitting and regularisation (notebook 09) ---------------------------------------------
+
+def draw_accuracy_runs(runs, chosen):
+    """Training and test accuracy per epoch of the run named ``chosen``, the other runs' test accuracy faded.
+
+    ``runs`` maps a label (such as "λ = 0.1") to ``(training_accuracy, test_accuracy)``, two lists of
+    fractions per epoch.  The gap between the two solid curves is the overfitting.
+    """
+    if chosen not in runs:
+        raise ValueError(f"chosen must be one of {list(runs)}, got {chosen!r}")
+    fig = Figure(figsize=(8, 4))
+    ax = fig.subplots()
+    for label, (_, test) in runs.items():
+        if label != chosen:
+            ax.plot(np.arange(1, len(test) + 1), test, color="grey", alpha=0.3)
+    training, test = runs[chosen]
+    ax.plot(np.arange(1, len(training) + 1), training, label="training accuracy")
+    ax.plot(np.arange(1, len(test) + 1), test, label="test accuracy")
+    ax.set(xlabel="epoch", ylabel="accuracy", ylim=(0.5, 1.01),
+           title=f"{chosen}: test {test[-1]:.2%} after {len(test)} epochs (best {max(test):.2%})")
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def regularisation_explorer(runs):
+    """A slider over the ``runs`` (see ``draw_accuracy_runs``), starting at the first."""
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    return widgets.interactive(lambda chosen: display(draw_accuracy_runs(runs, chosen)),
+                               chosen=widgets.SelectionSlider(options=list(runs), description="run",
+                                                              layout=widgets.Layout(width="500px")))
 
 
 # ----- live training (notebooks 05 and 06) ------------------------------------------------------
