@@ -37,7 +37,7 @@ def student_version(released, name):
 
 
 def test_points_come_from_the_notebooks():
-    assert set(teach.chapters()) == {"ch01", "ch02", "ch03", "ch04", "ch05", "ch06", "ch08", "ch45"}
+    assert set(teach.chapters()) == {"ch01", "ch02", "ch03", "ch04", "ch05", "ch06", "ch08", "ch09", "ch45"}
     ch01 = teach.points(teach.chapters()["ch01"])
     assert ch01 == {"nb01_perceptron_test": 3, "nb01_gates_test": 3, "nb01_full_adder_test": 4}
 
