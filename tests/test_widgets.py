@@ -239,3 +239,46 @@ def test_a_failing_training_is_reported_in_the_status_line(small_mnist):
     explorer.ui.train.click()
     explorer.thread.join(timeout=30)
     assert "training failed:" in explorer.ui.status.value and not explorer.ui.train.disabled
+
+
+# ----- the learning slowdown of one neuron ------------------------------------------------------
+
+def test_neuron_callback_draws_the_chosen_cost_beside_the_other():
+    fig, run = widgets.draw_neuron_learning(2.0, 2.0, "quadratic", 0.15, 300)
+    left, right = fig.axes
+    assert [line.get_label() for line in left.get_lines()] == ["quadratic", "cross-entropy"]
+    np.testing.assert_array_equal(left.get_lines()[0].get_ydata(), run.outputs)
+    np.testing.assert_array_equal(right.get_lines()[0].get_ydata(), run.costs)
+    assert right.get_title() == "quadratic cost" and "output 0.98" in fig._suptitle.get_text()
+    assert widgets.figure_png(fig).startswith(PNG)
+
+
+def test_neuron_explorer_offers_start_cost_and_eta():
+    explorer = widgets.neuron_slowdown_explorer(w=0.6, b=0.9, cost="cross-entropy")
+    w, b, cost, eta, epochs = explorer.children[:5]
+    assert [c.description for c in (w, b, cost, eta, epochs)] == ["start w", "start b", "cost", "η", "epochs"]
+    assert (w.value, b.value, cost.value) == (0.6, 0.9, "cross-entropy")
+    assert set(cost.options) == {"quadratic", "cross-entropy"}
+
+
+# ----- overfitting and regularisation -----------------------------------------------------------
+
+RUNS = {"λ = 0": ([0.9, 1.0, 1.0], [0.7, 0.75, 0.74]), "λ = 0.1": ([0.85, 0.95, 0.97], [0.72, 0.8, 0.83])}
+
+
+def test_accuracy_runs_show_the_chosen_run_over_the_others():
+    fig = widgets.draw_accuracy_runs(RUNS, "λ = 0.1")
+    ax = fig.axes[0]
+    faded, training, test = ax.get_lines()
+    np.testing.assert_array_equal(faded.get_ydata(), RUNS["λ = 0"][1])
+    np.testing.assert_array_equal(training.get_ydata(), RUNS["λ = 0.1"][0])
+    np.testing.assert_array_equal(test.get_ydata(), RUNS["λ = 0.1"][1])
+    assert ax.get_title() == "λ = 0.1: test 83.00% after 3 epochs (best 83.00%)"
+    with pytest.raises(ValueError, match="chosen must be one of"):
+        widgets.draw_accuracy_runs(RUNS, "λ = 5")
+
+
+def test_regularisation_explorer_slides_over_the_runs():
+    slider = widgets.regularisation_explorer(RUNS).children[0]
+    assert type(slider).__name__ == "SelectionSlider" and list(slider.options) == list(RUNS)
+    assert slider.value == "λ = 0"

@@ -10,6 +10,11 @@
 * ``learning_rate_explorer(training_data, validation_data)`` (notebook 07):
   train on MNIST at the η, hidden layer and mini-batch size you pick, with a
   live accuracy plot, earlier runs kept faded, a Stop button and a cache of runs.
+* ``neuron_slowdown_explorer()`` (notebook 08): one sigmoid neuron learning
+  to turn 1 into 0, from the start and with the cost you pick; its output and
+  cost per epoch, beside the same neuron under the other cost.
+* ``regularisation_explorer(runs)`` (notebook 09): pick a run (a λ, or
+  dropout) and see its training and test accuracy per epoch over the others.
 * ``train_live(net, ...)`` (notebooks 06 and 07): ``Network.SGD`` with an
   epoch progress bar and the accuracy curve redrawn after every epoch.
 
@@ -36,7 +41,7 @@ from types import SimpleNamespace
 import numpy as np
 from matplotlib.figure import Figure
 
-from . import descent, plots
+from . import descent, neuron, plots
 from .network import Network, check_count
 from .sweep import DEFAULT_ETAS
 
@@ -177,6 +182,86 @@ def learning_rate_sweep(sweep):
     picker = widgets.SelectMultiple(options=[(f"η = {e:g}", e) for e in etas], rows=min(len(etas), 11),
                                     value=first, description="cost of")
     return widgets.interactive(lambda chosen: display(draw_sweep(sweep, chosen)), chosen=picker)
+
+
+# ----- the learning slowdown of one neuron (notebook 08) ----------------------------------------
+
+def draw_neuron_learning(w=2.0, b=2.0, cost="quadratic", eta=0.15, epochs=300):
+    """The neuron's output and cost per epoch under ``cost``, from the start (w, b); returns ``(figure, run)``.
+
+    The left plot also shows, faded, the output of the same neuron trained with the other cost and the same η,
+    so that the two can be compared at a glance.
+    """
+    run = neuron.train_neuron(w, b, cost, eta, epochs)
+    other_name = next(name for name in neuron.COSTS if name != cost)
+    other = neuron.train_neuron(w, b, other_name, eta, epochs)
+    fig = Figure(figsize=(10, 3.6))
+    left, right = fig.subplots(1, 2)
+    epochs_axis = np.arange(epochs + 1)
+    left.plot(epochs_axis, run.outputs, label=cost)
+    left.plot(epochs_axis, other.outputs, alpha=0.35, label=other_name)
+    left.set(xlabel="epoch", ylabel="output a", ylim=(-0.02, 1.02), title="the neuron's output (target 0)")
+    left.legend()
+    right.plot(epochs_axis, run.costs)
+    right.set(xlabel="epoch", ylabel="cost", ylim=(0, None), title=f"{cost} cost")
+    fig.suptitle(f"start w = {w:.2f}, b = {b:.2f}: output {run.outputs[0]:.2f}; after {epochs} epochs "
+                 f"at η = {eta:g}: output {run.outputs[-1]:.2f}", fontsize=11)
+    fig.tight_layout()
+    return fig, run
+
+
+def neuron_slowdown_explorer(w=2.0, b=2.0, cost="quadratic", eta=0.15):
+    """Sliders for the starting weight and bias and η, a menu for the cost, redrawing ``draw_neuron_learning``."""
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    def show(w, b, cost, eta, epochs):
+        display(draw_neuron_learning(w, b, cost, eta, epochs)[0])
+
+    return widgets.interactive(
+        show,
+        w=widgets.FloatSlider(value=w, min=-3.0, max=3.0, step=0.1, description="start w"),
+        b=widgets.FloatSlider(value=b, min=-3.0, max=3.0, step=0.1, description="start b"),
+        cost=widgets.Dropdown(options=list(neuron.COSTS), value=cost, description="cost"),
+        eta=widgets.FloatLogSlider(value=eta, base=10, min=-3, max=0.5, step=0.05, description="η",
+                                   readout_format=".3g", continuous_update=False),
+        epochs=widgets.IntSlider(value=300, min=10, max=1000, step=10, description="epochs"),
+    )
+
+
+# ----- overfitting and regularisation (notebook 09) ---------------------------------------------
+
+def draw_accuracy_runs(runs, chosen):
+    """Training and test accuracy per epoch of the run named ``chosen``, the other runs' test accuracy faded.
+
+    ``runs`` maps a label (such as "λ = 0.1") to ``(training_accuracy, test_accuracy)``, two lists of
+    fractions per epoch.  The gap between the two solid curves is the overfitting.
+    """
+    if chosen not in runs:
+        raise ValueError(f"chosen must be one of {list(runs)}, got {chosen!r}")
+    fig = Figure(figsize=(8, 4))
+    ax = fig.subplots()
+    for label, (_, test) in runs.items():
+        if label != chosen:
+            ax.plot(np.arange(1, len(test) + 1), test, color="grey", alpha=0.3)
+    training, test = runs[chosen]
+    ax.plot(np.arange(1, len(training) + 1), training, label="training accuracy")
+    ax.plot(np.arange(1, len(test) + 1), test, label="test accuracy")
+    ax.set(xlabel="epoch", ylabel="accuracy", ylim=(0.5, 1.01),
+           title=f"{chosen}: test {test[-1]:.2%} after {len(test)} epochs (best {max(test):.2%})")
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def regularisation_explorer(runs):
+    """A slider over the ``runs`` (see ``draw_accuracy_runs``), starting at the first."""
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    return widgets.interactive(lambda chosen: display(draw_accuracy_runs(runs, chosen)),
+                               chosen=widgets.SelectionSlider(options=list(runs), description="run",
+                                                              layout=widgets.Layout(width="500px")))
 
 
 # ----- live training (notebooks 06 and 07) ------------------------------------------------------
