@@ -33,8 +33,11 @@ SMALL_SWEEP = {"settings": {"sizes": [784, 30, 10], "epochs": 1, "training_examp
                "runs": [{"eta": e, "accuracy": [a], "cost": [c]} for e, a, c in
                         ((0.01, 0.1, 0.5), (1.0, 0.6, 0.2), (3.0, 0.9, 0.1), (100.0, 0.1, 0.5))]}
 
+SMALL_RUNS = {"λ = 0": ([0.9, 1.0], [0.78, 0.79]), "λ = 0.1": ([0.88, 0.99], [0.8, 0.81])}
+
 INTERACTS = {"sigmoid": widgets.sigmoid_explorer, "descent": widgets.gradient_descent_explorer,
-             "sweep": lambda: widgets.learning_rate_sweep(SMALL_SWEEP)}
+             "sweep": lambda: widgets.learning_rate_sweep(SMALL_SWEEP), "neuron": widgets.neuron_slowdown_explorer,
+             "regularisation": lambda: widgets.regularisation_explorer(SMALL_RUNS)}
 
 
 def another_value(control):
@@ -61,7 +64,7 @@ def test_each_interact_displays_a_new_figure_for_each_control_and_returns_nothin
         assert explorer.result is None, f"{control.description}: the callback returned {explorer.result!r}"
         assert len(shown) == before + 1 and isinstance(shown[-1], Figure), control.description
         assert plt.get_fignums() == [], "a pyplot figure would be shown outside the widget"
-    assert len(controls) == {"sigmoid": 2, "descent": 5, "sweep": 1}[name]
+    assert len(controls) == {"sigmoid": 2, "descent": 5, "sweep": 1, "neuron": 5, "regularisation": 1}[name]
 
 
 @pytest.mark.parametrize("name", [*INTERACTS, "mnist"])

@@ -212,6 +212,8 @@ def draw_neuron_learning(w=2.0, b=2.0, cost="quadratic", eta=0.15, epochs=300):
 
 def neuron_slowdown_explorer(w=2.0, b=2.0, cost="quadratic", eta=0.15):
     """Sliders for the starting weight and bias and η, a menu for the cost, redrawing ``draw_neuron_learning``."""
+    if _without_front_end(lambda: draw_neuron_learning(w, b, cost, eta)[0]):
+        return None
     import ipywidgets as widgets
     from IPython.display import display
 
@@ -256,6 +258,8 @@ def draw_accuracy_runs(runs, chosen):
 
 def regularisation_explorer(runs):
     """A slider over the ``runs`` (see ``draw_accuracy_runs``), starting at the first."""
+    if _without_front_end(lambda: draw_accuracy_runs(runs, next(iter(runs)))):
+        return None
     import ipywidgets as widgets
     from IPython.display import display
 
