@@ -19,6 +19,13 @@ Two forms of backpropagation live here side by side:
   weights; it gives the same update (a test checks it to 1e-10) many times
   faster, because at mini-batch size 10 the cost is the number of NumPy
   calls, not the arithmetic.
+
+The class keeps the book's order: ``__init__`` and the weight initialisers,
+``feedforward``, ``SGD``, ``update_mini_batch``, ``backprop``, ``evaluate``,
+``cost_derivative``; then the matrix form and ``save`` / ``load``.  What is
+not the algorithm lives beside it: the input checks and the conversion of
+``(x, y)`` pairs into rows in ``nndl.checking``, and what ``SGD`` records,
+prints and decides between epochs in ``nndl.training``.
 """
 import numpy as np
 
@@ -256,7 +263,7 @@ class Network:
             nabla_w[-l] = delta @ activations[-l - 1].T  # (BP4)
         return nabla_b, nabla_w
 
-    # ----- evaluation ---------------------------------------------------------------------
+    # ----- evaluation and the cost's derivative ---------------------------------------------
     def evaluate(self, test_data):
         """Return the number of test inputs for which the network outputs the correct result.
 
