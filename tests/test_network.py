@@ -605,16 +605,16 @@ def test_the_schedule_halves_eta_when_stalled_and_stops_below_eta_over_128():
 
 
 def test_the_schedule_counts_from_the_best_epoch():
-    from nndl.network import _Schedule
+    from nndl.training import Schedule
 
-    schedule = _Schedule(1.0, early_stopping_n=0, halve_eta_n=2)
+    schedule = Schedule(1.0, early_stopping_n=0, halve_eta_n=2)
     accuracies, etas = [], []
     for correct in [5, 6, 6, 7, 7, 7, 7, 8]:
         accuracies.append(correct)
         schedule.after_epoch(accuracies)
         etas.append(schedule.eta)
     assert etas == [1, 1, 1, 1, 1, 0.5, 0.5, 0.5]
-    stopping = _Schedule(1.0, early_stopping_n=2, halve_eta_n=0)
+    stopping = Schedule(1.0, early_stopping_n=2, halve_eta_n=0)
     assert [stopping.after_epoch([5, 6, 6][:k]) is not None for k in (1, 2, 3)] == [False, False, False]
     assert stopping.after_epoch([5, 6, 6, 6]) == "Early stopping: no improvement in 2 epochs" and stopping.stopped
 

@@ -19,6 +19,7 @@ import numpy as np
 
 from . import network
 from .costs import CrossEntropyCost, LogLikelihoodCost, QuadraticCost
+from .training import epoch_line
 
 __all__ = ["Network", "QuadraticCost", "CrossEntropyCost", "LogLikelihoodCost", "load"]
 
@@ -43,8 +44,8 @@ class Network(network.Network):
 
         def transcript(epoch, history):
             if not quiet:
-                print(network._epoch_line(epoch, history, chapter3=True,
-                                          evaluation_accuracy=monitor_evaluation_accuracy))
+                print(epoch_line(epoch, history, chapter3=True,
+                                 evaluation_accuracy=monitor_evaluation_accuracy))
 
         history = super().SGD(training_data, epochs, mini_batch_size, eta, test_data=evaluation_data, lmbda=lmbda,
                               early_stopping_n=early_stopping_n, monitor_cost=monitor_training_cost,

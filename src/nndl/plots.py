@@ -12,7 +12,7 @@ from matplotlib import colormaps
 from matplotlib.colors import LogNorm
 from matplotlib.ticker import MaxNLocator
 
-from .network import History
+from .training import History
 
 OFF_THE_PLOT = 1e12
 """Costs above this are not drawn: a diverging path's cost grows without bound (and overflows)."""

@@ -42,7 +42,8 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from . import descent, neuron, plots
-from .network import Network, check_count
+from .checking import check_count
+from .network import Network
 from .sweep import DEFAULT_ETAS
 
 SURFACES = {s.name: s for s in (descent.VALLEY, descent.ELONGATED_VALLEY)}

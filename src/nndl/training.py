@@ -1,0 +1,191 @@
+"""The bookkeeping of ``Network.SGD``: what it records, prints and decides between epochs.
+
+``network.py`` keeps the algorithm (shuffle, mini-batches, a gradient step
+each); this module holds everything around it: the ``History`` of what was
+measured, the transcript line the book prints after each epoch, the progress
+bar, the schedule that halves η or stops early, the weight decay factor of
+L2 regularisation, and the checks that training has not diverged or
+saturated.
+"""
+import functools
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+from threadpoolctl import ThreadpoolController
+
+from .checking import check_count, check_lmbda
+from .costs import QuadraticCost
+
+SATURATED = 1e-4
+"""σ'(z) below this for every output neuron and example means the gradient has vanished (BP1)."""
+
+
+class TrainingWarning(UserWarning):
+    """Training runs but cannot learn: the warning names the likely cause (usually η)."""
+
+
+@dataclass
+class History:
+    """What ``SGD`` measured, one entry per finished epoch, ready to plot.
+
+    ``epochs`` counts the epochs finished; ``test_correct[i]`` is the number
+    of test examples classified correctly after epoch ``i`` (out of
+    ``n_test``), filled only with test data; ``training_cost[i]`` is the
+    cost on the training data, filled only with ``monitor_cost=True``.  The
+    book's chapter 3 monitoring adds ``training_correct`` (out of
+    ``n_training``) and ``evaluation_cost`` (the cost on the test data), and
+    ``etas`` holds the learning rate used in each epoch (a schedule halves it).
+    """
+
+    n_test: int = 0
+    test_correct: list = field(default_factory=list)
+    training_cost: list = field(default_factory=list)
+    epochs: int = 0
+    n_training: int = 0
+    training_correct: list = field(default_factory=list)
+    evaluation_cost: list = field(default_factory=list)
+    etas: list = field(default_factory=list)
+
+    def __post_init__(self):
+        self.epochs = max(self.epochs, len(self.test_correct), len(self.training_cost),
+                          len(self.training_correct), len(self.evaluation_cost))
+
+    @property
+    def test_accuracy(self):
+        """Test accuracy per epoch as fractions in [0, 1]."""
+        return [c / self.n_test for c in self.test_correct]
+
+
+@functools.cache
+def _blas_threads():
+    return ThreadpoolController()
+
+
+def one_blas_thread():
+    """A context in which BLAS (NumPy's and SciPy's) uses a single thread.
+
+    A mini-batch's matrices are small: spreading one product over several
+    threads costs more in waking and waiting than it saves, above all on a
+    machine whose cores are busy with other work.
+    """
+    return _blas_threads().limit(limits=1, user_api="blas")
+
+
+def epoch_line(j, history, chapter3=False, evaluation_accuracy=True):
+    """Chapter 1's "Epoch 0: 9129 / 10000", or the book's chapter 3 transcript of what was monitored."""
+    if chapter3:
+        lines = [f"Epoch {j} training complete"]
+        if history.training_cost:
+            lines.append(f"Cost on training data: {history.training_cost[-1]}")
+        if history.training_correct:
+            lines.append(f"Accuracy on training data: {history.training_correct[-1]} / {history.n_training}")
+        if history.evaluation_cost:
+            lines.append(f"Cost on evaluation data: {history.evaluation_cost[-1]}")
+        if history.test_correct and evaluation_accuracy:
+            lines.append(f"Accuracy on evaluation data: {history.test_correct[-1]} / {history.n_test}")
+        return "\n".join(lines)
+    if history.n_test:
+        return f"Epoch {j}: {history.test_correct[-1]} / {history.n_test}"
+    return f"Epoch {j} complete"
+
+
+def progress_bar(iterable, show, description):
+    if not show:
+        return iterable
+    from tqdm.auto import tqdm
+
+    return tqdm(iterable, desc=description, unit="batch", leave=False)
+
+
+class Schedule:
+    """Early stopping and the halving of η, both decided by the evaluation accuracy per epoch.
+
+    ``early_stopping_n`` (0: off): stop once the best accuracy is
+    ``early_stopping_n`` epochs old.  ``halve_eta_n`` (0: off): halve η each
+    time the accuracy has not improved for ``halve_eta_n`` epochs (counted
+    again after each halving), and stop once η < η₀/128.
+    """
+
+    def __init__(self, eta, early_stopping_n, halve_eta_n):
+        self.eta, self.smallest_eta = eta, eta / 128
+        self.early_stopping_n, self.halve_eta_n = early_stopping_n, halve_eta_n
+        self.since_change = 0  # epochs since the last halving
+        self.stopped = False
+
+    def after_epoch(self, correct):
+        """Update from the accuracies so far; returns what changed (a line to print) or None."""
+        if not correct:
+            return None
+        self.since_change += 1
+        stalled = len(correct) - 1 - int(np.argmax(correct))  # epochs since the best accuracy (the first, on ties)
+        if self.early_stopping_n and stalled >= self.early_stopping_n:
+            self.stopped = True
+            return f"Early stopping: no improvement in {self.early_stopping_n} epochs"
+        if self.halve_eta_n and min(stalled, self.since_change) >= self.halve_eta_n:
+            self.eta /= 2
+            self.since_change = 0
+            if self.eta < self.smallest_eta:
+                self.stopped = True
+                return f"Stopping: eta halved to {self.eta:g}, below eta/128"
+            return f"No improvement in {self.halve_eta_n} epochs: eta halved to {self.eta:g}"
+        return None
+
+
+def weight_decay(eta, lmbda, n):
+    """The weight decay factor 1 - ηλ/n of eq. (93); ``n`` (the training set's size) is needed only when λ > 0."""
+    lmbda = check_lmbda(lmbda)
+    if lmbda == 0:
+        return 1.0
+    decay = 1.0 - eta * lmbda / check_count("n (the size of the training set)", n, minimum=1)
+    if decay <= 0:
+        raise ValueError(f"eta*lmbda/n = {eta:g}*{lmbda:g}/{n} is {1 - decay:g}, but the weight decay of eq. (93) "
+                         f"multiplies the weights by 1 - eta*lmbda/n, which must stay above 0: choose a smaller "
+                         f"lmbda (the book uses 5.0 for 50,000 images, 0.1 for 1,000)")
+    return decay
+
+
+def _outputs(net, X, Y):
+    """(outputs, desired) for the rows of ``X`` and ``Y``, 10,000 rows at a time (``X`` may be made on demand)."""
+    for start in range(0, len(X), 10_000):
+        rows = slice(start, start + 10_000)
+        yield net.feedforward(np.asarray(X[rows]).T), Y[rows]
+
+
+def count_correct(net, X, Y):
+    """How many rows of ``X`` the network classifies right; ``Y`` holds int labels or desired output rows."""
+    return sum(int(np.sum(np.argmax(a, axis=0) == (y if y.ndim == 1 else np.argmax(y, axis=1))))
+               for a, y in _outputs(net, X, Y))
+
+
+def total_cost(net, X, Y, lmbda=0.0):
+    """The mean cost over the rows, plus (λ/2n) Σ w² (the book's ``total_cost``); chapter 1: eq. (6)."""
+    cost = net.cost or QuadraticCost
+    total = sum(cost.fn(a, (np.eye(net.sizes[-1])[y] if y.ndim == 1 else y).T) for a, y in _outputs(net, X, Y))
+    return total / len(X) + 0.5 * lmbda / len(X) * sum(float(np.sum(w * w)) for w in net.weights)
+
+
+def check_finite(net, epoch, eta):
+    """A FloatingPointError naming η if training has made a weight or bias infinite or NaN."""
+    if not all(np.isfinite(w).all() for w in net.weights + net.biases):
+        raise FloatingPointError(
+            f"the weights became infinite or NaN during epoch {epoch}: training diverged. "
+            f"Try a smaller learning rate than eta={eta}.")
+
+
+def warn_if_saturated(net, epoch, eta, X):
+    """Warn if σ'(z) < ``SATURATED`` for every output neuron on the first 1,000 training inputs; True if so.
+
+    Then BP1's δ = (a - y) σ'(z) is about 0 for every example: the gradient
+    has vanished and training has stalled, most often because η is so large
+    that the first steps drove the weighted inputs z far from 0.
+    """
+    if net.cost not in (None, QuadraticCost):  # cross-entropy and log-likelihood have no σ'(z) in BP1
+        return False
+    a = net.feedforward(np.asarray(X[:1000]).T)
+    if np.max(a * (1 - a)) >= SATURATED:
+        return False
+    warnings.warn(f"after epoch {epoch} every output neuron is saturated (σ'(z) < {SATURATED:g} on the "
+                  f"training inputs), so the gradient has vanished and the network cannot learn: the learning "
+                  f"rate eta={eta:g} is far too large; try eta=3.0 or smaller", TrainingWarning, stacklevel=3)
+    return True
