@@ -176,7 +176,31 @@ def choose_theme(page, theme):
     page.wait_for_timeout(500)
 
 
-CHECKS = {"02": check_sigmoid_explorer, "03": check_descent_explorer, "06": check_live_curve, "07": check_lab}
+def check_neuron_explorer(run):
+    """Notebook 08's learning slowdown: every slider and the cost menu redraw the neuron's curves."""
+    page = run.page
+    explorer = page.locator(".widget-interact").first
+    explorer.scroll_into_view_if_needed()
+    eta_before = slider(explorer, "η").locator(".widget-readout").inner_text()
+    picture = check_sliders(page, explorer, [("start w", "ArrowRight", "2.10"), ("start b", "ArrowLeft", "1.90"),
+                                             ("epochs", "ArrowRight", "310")])
+    eta_after = press_slider(page, slider(explorer, "η"), "ArrowRight")
+    picture = settled_image(explorer.locator(".widget-output img"), page, previous=picture)
+    assert float(eta_after) > float(eta_before), (eta_before, eta_after)
+    dropdown(explorer, "cost").select_option(label="cross-entropy")
+    settled_image(explorer.locator(".widget-output img"), page, previous=picture)
+    check_interact_output(explorer)
+
+
+def check_regularisation_explorer(run):
+    """Notebook 09's slider over the runs: each step shows the next run, named in the readout."""
+    explorer = run.page.locator(".widget-interact").first
+    explorer.scroll_into_view_if_needed()
+    check_sliders(run.page, explorer, [("run", "ArrowRight", "λ = 0.1"), ("run", "ArrowRight", "λ = 1")])
+
+
+CHECKS = {"02": check_sigmoid_explorer, "03": check_descent_explorer, "06": check_live_curve, "07": check_lab, "08": check_neuron_explorer,
+          "09": check_regularisation_explorer}
 
 
 # ----- the test -------------------------------------------------------------------------------------------

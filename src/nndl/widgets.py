@@ -246,12 +246,16 @@ def draw_accuracy_runs(runs, chosen):
     ax = fig.subplots()
     for label, (_, test) in runs.items():
         if label != chosen:
-            ax.plot(np.arange(1, len(test) + 1), test, color="grey", alpha=0.3)
+            ax.plot(np.arange(len(test)), test, color="grey", alpha=0.3)  # epochs from 0, as in the transcript
     training, test = runs[chosen]
-    ax.plot(np.arange(1, len(training) + 1), training, label="training accuracy")
-    ax.plot(np.arange(1, len(test) + 1), test, label="test accuracy")
-    ax.set(xlabel="epoch", ylabel="accuracy", ylim=(0.5, 1.01),
+    ax.plot(np.arange(len(training)), training, label="training accuracy")
+    ax.plot(np.arange(len(test)), test, label="test accuracy")
+    low = max(0.0, min(min(min(a), min(b)) for a, b in runs.values()) - 0.02)
+    ax.set(xlabel="epoch", ylabel="accuracy", ylim=(low, 1.01),
            title=f"{chosen}: test {test[-1]:.2%} after {len(test)} epochs (best {max(test):.2%})")
+    if low > 0:
+        ax.text(0.01, 0.02, f"axis zoomed: {low:.0%} to 100%", transform=ax.transAxes, ha="left", va="bottom",
+                fontsize="x-small", color="dimgray")
     ax.legend(loc="lower right")
     fig.tight_layout()
     return fig
