@@ -151,7 +151,8 @@ q3 = Choice(
     hints=["Eq. (93) shrinks each weight by the factor 1 - ηλ/n at every step. What does doubling n do to ηλ/n?",
            "How many steps are there in one epoch of n images in mini-batches of m?"],
     why="each step's decay ηλ/n halves, and an epoch has twice as many steps, so the decay per epoch, about "
-        "ηλ/m in all, stays about the same; relative to the data the regularisation is weaker.")
+        "ηλ/m in all, stays about the same. Per step it is weaker, which is why the book raises λ from 0.1 to 5.0 "
+        "when it moves from 1,000 to 50,000 training images.")
 
 q4 = Choice(
     "q4", right="a",
