@@ -25,6 +25,7 @@ import numpy as np
 from ..functions import sigmoid
 from ..network import Network
 from . import _MARKER, Exercise, Hint, check
+from .questions import Choice, Number
 
 # The package's methods that would do an exercise's work; the originals stay reachable for the checks.
 SHORTCUTS = ("feedforward", "evaluate", "predict", "update_mini_batch", "update_mini_batch_per_example",
@@ -389,3 +390,64 @@ ex4 = Exercise(
            "gives where each mini-batch starts; an f-string prints the line."],
     why="stochastic gradient descent: every epoch shuffles, cuts the data into mini-batches and takes one step "
         "per mini-batch, and the transcript reports the test count after each epoch.")
+
+
+# ----- the questionnaire (see questions.py) --------------------------------------------------------
+
+q1 = Number(
+    "q1", 5000.0,
+    slips=[(50000.0, "that is the number of training images; each call of update_mini_batch takes a whole "
+                     "mini-batch of them."),
+           (500.0, "50,000 / 10 is not 500: count again.")],
+    hints=["Each call of update_mini_batch takes one mini-batch.", "How many mini-batches of 10 make 50,000 images?"],
+    why="SGD cuts the 50,000 shuffled training images into 50,000 / 10 = 5,000 mini-batches and takes one step, one "
+        "call of update_mini_batch, for each.")
+
+q2 = Choice(
+    "q2", right="a",
+    wrong={"b": "without the division by m the step grows with the mini-batch size; eq. 20 averages the gradients.",
+           "c": "one example's gradient is what the mini-batch is there to improve on: eq. 20 sums over all m "
+                "examples.",
+           "d": "a plus sign climbs the cost; gradient descent moves against the gradient."},
+    hints=["Read eq. 20 above Exercise 3: what is summed, and what is it multiplied by?",
+           "Which way does gradient descent move, with or against the gradient?"],
+    why="eq. 20 moves each weight against the mini-batch's average gradient: w → w − (η/m) Σ_j ∂C_Xj/∂w.")
+
+q3 = Choice(
+    "q3", right="b",
+    wrong={"a": "shuffling adds no examples: each epoch still uses every training image once.",
+           "c": "evaluate counts on the test data, which shuffling the training data does not touch.",
+           "d": "it is the other way round: SGD shuffles with the network's own generator self.rng, so that a seed "
+                "gives the same run."},
+    hints=["What would the mini-batches of every epoch look like without the shuffle?",
+           "Stochastic gradient descent estimates the gradient from a sample of the training data."],
+    why="each mini-batch should be a random sample of the training data, and each epoch should group the "
+        "examples differently; shuffling with self.rng keeps this reproducible from a seed.")
+
+q4 = Choice(
+    "q4", right="a",
+    wrong={"b": "evaluate returns a count, an int, as the transcript line \"Epoch 0: 9129 / 10000\" shows.",
+           "c": "evaluate computes no cost; it only compares the network's answer with the right digit.",
+           "d": "the network's answer is its most active output neuron (np.argmax), whatever that neuron's value."},
+    hints=["Exercise 2 says what the network's answer for an input is.", "Which number does the transcript print "
+           "before the slash?"],
+    why="evaluate returns the number of test inputs for which the most active output neuron is the right digit.")
+
+q5 = Choice(
+    "q5", right="c",
+    wrong={"b": "the notebook compares the weights after the same 1,000 mini-batches: both compute the same steps.",
+           "a": "both were fed the very same 1,000 mini-batches of 10 images.",
+           "d": "every layer needs its gradient (BP3, BP4); the matrix form computes all of them."},
+    hints=["Read the cell that times your update_mini_batch against the package's.",
+           "How many examples go through a layer in one NumPy call, in your class and in the package?"],
+    why="the matrix form sends the whole mini-batch through each layer in one matrix product, so a mini-batch "
+        "needs a few NumPy calls per layer instead of a few per example, and Python's overhead per call is paid "
+        "far less often.")
+
+q6 = Number(
+    "q6", 23820.0,
+    slips=[(23520.0, "that is the first layer's weights only; the output layer has weights too."),
+           (23860.0, "that counts the 40 biases too; the question asks for the weights.")],
+    hints=["self.weights holds one matrix per layer after the input layer; what are their shapes?",
+           "The weight matrix of a layer has one row per neuron and one column per input."],
+    why="self.weights holds a (30, 784) and a (10, 30) matrix: 23,520 + 300 = 23,820 weights.")

@@ -7,6 +7,7 @@ from scipy import special
 from .. import neuron
 from ..functions import sigmoid_prime
 from . import Exercise, Hint, check, numerical_gradient
+from .questions import Choice
 
 
 def _neuron_cases():
@@ -123,3 +124,57 @@ ex3 = Exercise(
            "logarithm; mind the sign."],
     why="The book's eq. (80): C = -ln a_y, with a_y the softmax output for the right digit; it is 0 when a_y = 1 "
         "and grows without bound as a_y falls to 0.")
+
+
+# ----- the questionnaire (see questions.py) --------------------------------------------------------
+
+q1 = Choice(
+    "q1", right="b",
+    wrong={"a": "with the cross-entropy cost and the same η = 0.15 the same start learns fast.",
+           "c": "0.98 is far from the target 0: the neuron is badly wrong.",
+           "d": "the input is x = 1, so the weight's gradient equals the bias's."},
+    hints=["Read eqs. (55) and (56): which factor of the gradient can be tiny even when a - y is large?",
+           "What is z at w = b = 2 and x = 1, and how steep is the sigmoid there?"],
+    why="z = 2·1 + 2 = 4, where the sigmoid is flat: σ'(4) ≈ 0.018, and eqs. (55) and (56) multiply the error by "
+        "it, so both partial derivatives are tiny however wrong the output.")
+
+q2 = Choice(
+    "q2", right="c",
+    wrong={"a": "the cross-entropy has no upper bound: it grows without limit as a wrong output nears 0 or 1.",
+           "b": "the opposite: the cross-entropy's gradient (eqs. 61, 62) has no σ'(z) in it, which is its point.",
+           "d": "it is a different cost, not the quadratic cost times a constant: its gradient differs in form."},
+    hints=["What do we ask of any cost function? Think of its sign, and of its value when the network is right.",
+           "Section 2 says why it is a sensible cost, just after eq. (57)."],
+    why="every term of eq. (57) is positive, and the cost is near 0 when the output a is near the target y for "
+        "every input: the two properties that make a function usable as a cost.")
+
+q3 = Choice(
+    "q3", right="a",
+    wrong={"b": "only the output error changes: δ^L = a^L - y. BP2 still multiplies by σ'(z^l) in every hidden "
+                "layer.",
+           "c": "a larger η scales every step; it does not remove the factor σ'(z^l) of a saturated hidden neuron."},
+    hints=["Write BP2: δ^l = ((w^{l+1})^T δ^{l+1}) ⊙ σ'(z^l). Which factor does the cost not touch?",
+           "The cost function enters backpropagation only through the output layer's error."],
+    why="the cross-entropy removes σ'(z^L) from the output error only; BP2 carries σ'(z^l) into every hidden "
+        "layer's error, so a saturated hidden neuron still learns slowly.")
+
+q4 = Choice(
+    "q4", right="d",
+    wrong={"a": "every output is multiplied and divided by the same factor: nothing changes, except rounding.",
+           "b": "the largest z becomes 0 and its exponential 1, but the output is divided by the sum of all the "
+                "exponentials.",
+           "c": "the outputs are the same, so the cost is the same: subtracting a constant cannot cure a slowdown."},
+    hints=["Write e^{z_j - c} as e^{z_j} · e^{-c}, in the numerator and in every term of the denominator.",
+           "What does np.exp(1000.0) give?"],
+    why="e^{-c} cancels between the numerator and the denominator of eq. (78), so the outputs are the same; with "
+        "c the largest z every exponent is at most 0, so no exponential overflows to inf (and the sum is at "
+        "least 1).")
+
+q5 = Choice(
+    "q5", right="b",
+    wrong={"a": "the outputs always sum to 1 (eq. 79), so the others cannot stay as they were when one grows.",
+           "c": "they share one denominator, which grows with e^{z_j}."},
+    hints=["Every softmax output has the same denominator: what happens to it?",
+           "What do the outputs always sum to?"],
+    why="a larger z^L_j makes a^L_j larger and the shared denominator larger, so every other output falls; they "
+        "still sum to 1.")

@@ -2,6 +2,7 @@
 import numpy as np
 
 from . import Exercise, Hint, check
+from .questions import Choice, Written
 
 
 def _step_cases():
@@ -118,3 +119,68 @@ ex3 = Exercise(
            "n, return how many epochs have run (the current epoch's index plus one)."],
     why="Early stopping with 'no improvement in n epochs' ends the run at the first epoch n epochs after the "
         "last new best; the epochs trained are that epoch's index plus one.")
+
+
+# ----- the questionnaire (see questions.py) --------------------------------------------------------
+
+q1 = Choice(
+    "q1", right="c",
+    wrong={"a": "the test accuracy changes with λ as much as the validation accuracy does; the problem is what "
+                "choosing by it does to the measurement.",
+           "b": "the size of the set is not the problem: choosing λ by it is."},
+    hints=["After choosing λ by the test accuracy, what does the test accuracy still measure?",
+           "Section 2 says what each data set is kept for."],
+    why="a λ chosen by the test accuracy is fitted to the test images, so the test accuracy no longer tells how "
+        "the network does on new data; λ is chosen on the validation data and the test data used once, at the end.")
+
+q2 = Written(
+    "q2",
+    answer="A good answer says that the term (λ/2n) Σ w² of eq. (85) belongs to the cost of the whole training set "
+           "of n images: its gradient, (λ/n) w, is known exactly and added once to each step, while the mini-batch "
+           "average over m examples only estimates the gradient of C₀. The step (93) is w - ηλ/n · w - (η/m) Σ ∇C_x.",
+    hints=["Differentiate eq. (85) with respect to one weight: which n appears?",
+           "Which part of the gradient needs an estimate from the mini-batch, and which part does not?"],
+    why="only the gradient of C₀ is averaged over the mini-batch; the regularisation term's gradient (λ/n) w "
+        "does not depend on the examples.")
+
+q3 = Choice(
+    "q3", right="b",
+    wrong={"a": "n, the training-set size, is in the decay factor 1 - ηλ/n of eq. (93).",
+           "c": "n is in the denominator: more data makes each step's decay smaller, not larger.",
+           "d": "an epoch is n/m steps: with twice the data, twice as many steps."},
+    hints=["Eq. (93) shrinks each weight by the factor 1 - ηλ/n at every step. What does doubling n do to ηλ/n?",
+           "How many steps are there in one epoch of n images in mini-batches of m?"],
+    why="each step's decay ηλ/n halves, and an epoch has twice as many steps, so the decay per epoch, about "
+        "ηλ/m in all, stays about the same. Per step it is weaker, which is why the book raises λ from 0.1 to 5.0 "
+        "when it moves from 1,000 to 50,000 training images.")
+
+q4 = Choice(
+    "q4", right="a",
+    wrong={"b": "that is the other way round: L2's step is in proportion to the weight, L1's is the same for all.",
+           "c": "the two steps differ: L2 scales each weight by 1 - ηλ/n, L1 subtracts ηλ/n · sgn(w).",
+           "d": "L1's gradient, (λ/n) sgn(w), does not depend on the size of the weight."},
+    hints=["Write the two steps: L2 multiplies w by (1 - ηλ/n); L1 subtracts ηλ/n · sgn(w).",
+           "Compare the two amounts for w = 0.001 and for w = 10."],
+    why="L2 shrinks a weight in proportion to its size: 10 a lot, 0.001 hardly at all. L1 moves both by the same "
+        "amount ηλ/n: the small weight is driven to 0, the large one shrinks less than under L2.")
+
+q5 = Choice(
+    "q5", right="d",
+    wrong={"a": "dropout leaves the cost as it is; it thins the network for each mini-batch.",
+           "b": "dropout leaves out hidden neurons, not input pixels, and the images are the same.",
+           "c": "the rescaling is of weights or activations, not of η: it is about the size of the next layer's input."},
+    hints=["During training each hidden neuron is present with probability 1 - p. How many are present when the "
+           "full network is used?",
+           "What happens to the weighted input of the next layer when twice as many hidden neurons feed it?"],
+    why="trained with half of the hidden neurons, the next layer expects the input of half of them; the full "
+        "network would give it about twice as much. Halving the outgoing weights afterwards (the book) or "
+        "scaling the kept activations by 1/(1-p) during training (nndl) keeps the two the same on average.")
+
+q6 = Choice(
+    "q6", right="c",
+    wrong={"a": "a shift by two pixels still shows the same digit: it is still a correct example.",
+           "b": "a small rotation keeps the digit: people write at a slant.",
+           "d": "a slightly thicker stroke is still the same digit."},
+    hints=["Which transformation would make one digit look like another?", "Think of 6 and 9."],
+    why="turned upside down, a 6 reads as a 9 (and a 9 as a 6): the label would no longer be right, so such "
+        "copies would teach the network wrong answers.")

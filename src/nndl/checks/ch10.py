@@ -2,6 +2,7 @@
 import numpy as np
 
 from . import Exercise, Hint, check
+from .questions import Choice, Written
 
 
 @check("Right: weights drawn from N(0, 1/n_in), one row per neuron, from the generator you were given.")
@@ -55,3 +56,60 @@ ex2 = Exercise(
            "A weight N(0, s²) adds s² to the variance of z; the bias adds 1. Add the variances, then take the square root."],
     why="z is the sum of n_active weights and the bias, all independent: variance n_active·s² + 1, with s² = 1 "
         "(chapter 1) or 1/n_in (scaled): for 1,000 inputs of which 500 are 1, √501 ≈ 22.4 against √1.5 ≈ 1.22.")
+
+
+# ----- the questionnaire (see questions.py) --------------------------------------------------------
+
+q1 = Choice(
+    "q1", right="b",
+    wrong={"a": "the cross-entropy changes the cost, and with it only the output layer's error δ^L = a^L - y.",
+           "c": "the learning rate multiplies every step; it does not remove a factor from the gradient."},
+    hints=["Which of the equations BP1 to BP4 carries the error into the hidden layers?",
+           "Which factor of BP2 depends on the hidden neuron's own z?"],
+    why="the cross-entropy removes σ'(z^L) from the output error only; BP2, δ^l = ((w^{l+1})^T δ^{l+1}) ⊙ "
+        "σ'(z^l), still multiplies a hidden neuron's error by its σ'(z^l), which is tiny when it is saturated.")
+
+q2 = Choice(
+    "q2", right="a",
+    wrong={"b": "the random weights already make the neurons differ; the biases are not needed for that.",
+           "c": "the biases are trained like the weights, by eq. (21).",
+           "d": "the bias is one term of z, where the weights are many: its spread does not grow with n_in."},
+    hints=["Section 1 adds up the variances of z: how much does the bias contribute, and how much the weights?",
+           "Exercise 2's std_of_z for the scaled start: which term is the bias?"],
+    why="a neuron's bias is a single term of z: drawn from N(0, 1) it adds 1 to z's variance (500/1000 + 1 = 3/2 in "
+        "the book's example), which keeps z of order 1 and the neuron unsaturated; the book notes that how the "
+        "biases start makes little difference.")
+
+q3 = Choice(
+    "q3", right="c",
+    wrong={"a": "the test data is kept for the final measurement, for η as for λ.",
+           "b": "η is chosen on the training cost: the validation accuracy also moves with overfitting, which η is "
+                "not there to cure.",
+           "d": "λ's job is to help the network on data it has not seen, which the training data cannot show."},
+    hints=["What is η's job, and what is λ's job?",
+           "Which data shows whether gradient descent works, and which whether the network generalises?"],
+    why="η's job is to make gradient descent lower the cost it minimises, which the training cost shows; λ's job "
+        "is to make the network do well on new data, which only data it is not trained on, the validation data, "
+        "can measure.")
+
+q4 = Choice(
+    "q4", right="a",
+    wrong={"b": "halving η makes the steps smaller: it slows the early progress down, it does not speed it up.",
+           "c": "the schedule stops training only when η has fallen to 1/128 of its start; it changes η before that.",
+           "d": "η is halved when the validation accuracy stalls, not on a fixed schedule of epochs."},
+    hints=["With a fixed η, what happens to gradient descent near a minimum when the steps are large?",
+           "What do large steps give early in training, and small steps late?"],
+    why="large steps make fast progress while the accuracy improves; once it stalls, smaller steps let gradient "
+        "descent settle closer to the minimum instead of bouncing around it.")
+
+q5 = Written(
+    "q5",
+    answer="A good answer says that a reduced problem (fewer training images, fewer epochs, fewer validation "
+           "images) gives feedback in seconds, so that many settings can be tried, and that it can hide what "
+           "shows only at full scale: overfitting over many epochs (so λ looks useless, as in this notebook's "
+           "2-epoch search), and settings whose best value depends on the size of the data, such as λ with n in "
+           "eq. (93).",
+    hints=["How long does one try take at full scale, and at the reduced scale?",
+           "What did the reduced search of section 3 say about λ, and why?"],
+    why="section 3's reduced search runs in seconds but shows little of what λ does, since overfitting needs "
+        "many epochs.")
