@@ -1,20 +1,36 @@
-"""The graded test cells of notebooks 05, 08, 09 and 10 fail a wrong answer even when an unlocked cell cheats.
+"""Every graded test cell but notebook 06's fails a wrong answer even when an unlocked cell cheats.
 
-Each graded cell runs here, in this Python, after the notebook's imports, its class cell and its reference
-solutions, while ``np.allclose``, ``np.isclose`` and ``np.testing.assert_allclose`` always say yes (what a
-learner's cell could do).  With the reference solution the cell must pass; with a wrong answer it must fail.
+Each graded cell runs here, in this Python, after the notebook's imports, the cells that define functions
+or classes, and its reference solutions (06's graded cells need a network trained on MNIST: left out), while
+``np.allclose``, ``np.isclose`` and ``np.testing.assert_allclose`` always say yes (what a learner's cell could do).
+With the reference solution the cell must pass; with a wrong answer it must fail.
 """
+import re
+
 import nbformat
 import numpy as np
 import pytest
 
 from nndl import teach
 
-CHAPTERS = ("ch05", "ch08", "ch09", "ch10")
+CHAPTERS = ("ch01", "ch02", "ch03", "ch04", "ch05", "ch07", "ch08", "ch09", "ch10")
 
 # One wrong answer per graded exercise: zeros of the right shape, or a number that claims to equal anything.
-LIAR = "class Liar(float):\n    def __eq__(self, other):\n        return True\n    __hash__ = float.__hash__\n"
+LIAR = "class Liar(int):\n    def __eq__(self, other):\n        return True\n    __hash__ = int.__hash__\n"
 WRONG = {
+    "nb01_perceptron_test": LIAR + "perceptron = lambda x, w, b: Liar(0)",
+    "nb01_gates_test": "AND = OR = ([1, 1], -1.5)\nNOT = ([1], -0.5)",
+    "nb01_full_adder_test": "full_adder = lambda x1, x2, carry_in: half_adder(x1, x2)",
+    "nb02_scaled_neuron_test": "scaled_neuron = lambda x, w, b, c: sigmoid(np.dot(w, x) + b)",
+    "nb02_bitwise_test": "BIT_WEIGHTS, BIT_BIASES = np.zeros((4, 10)), np.zeros((4, 1))",
+    "nb03_gradient_step_test": "gradient_step = lambda v, grad, eta: v + eta * grad",
+    "nb03_descend_test": "descend = lambda surface, start, eta, steps: np.zeros((steps + 1, 2))",
+    "nb04_output_error_test": "output_error = lambda a, y, z: a - y",
+    "nb04_hidden_error_test": "hidden_error = lambda w_next, delta_next, z: w_next.T @ delta_next",
+    "nb04_backprop_mini_batch_test": "backprop_mini_batch = lambda net, X, Y: "
+                                     "([np.zeros_like(b) for b in net.biases], [np.zeros_like(w) for w in net.weights])",
+    "nb04_layer_gradients_test": "layer_gradients = lambda delta, a_prev: (delta, np.zeros((len(delta), len(a_prev))))",
+    "nb07_critical_eta_test": "critical_eta = lambda surface: 1 / max(surface.a, surface.b)",
     "nb05_feedforward_test": "MyNetwork.feedforward = lambda self, a: np.zeros((self.sizes[-1], 1))",
     "nb05_evaluate_test": LIAR + "MyNetwork.evaluate = lambda self, test_data: Liar(0)",
     "nb05_update_mini_batch_test": "MyNetwork.update_mini_batch = lambda self, mini_batch, eta: None",
@@ -47,7 +63,7 @@ def learner_namespace(notebook, upto):
     lines = [line for line in setup.source.splitlines() if not line.startswith("%") and "load_data" not in line]
     exec("\n".join(lines), namespace)
     for cell in notebook.cells[:upto]:
-        if cell.source.startswith("class ") or cell.metadata.get("nbgrader", {}).get("solution"):
+        if re.match(r"(#.*\n)*(def|class) ", cell.source) or cell.metadata.get("nbgrader", {}).get("solution"):
             exec(cell.source, namespace)
     return namespace
 
