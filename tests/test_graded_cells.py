@@ -1,0 +1,96 @@
+"""Every graded test cell but notebook 06's fails a wrong answer even when an unlocked cell cheats.
+
+Each graded cell runs here, in this Python, after the notebook's imports, the cells that define functions
+or classes, and its reference solutions (06's graded cells need a network trained on MNIST: left out), while
+``np.allclose``, ``np.isclose`` and ``np.testing.assert_allclose`` always say yes (what a learner's cell could do).
+With the reference solution the cell must pass; with a wrong answer it must fail.
+"""
+import re
+
+import nbformat
+import numpy as np
+import pytest
+
+from nndl import teach
+
+CHAPTERS = ("ch01", "ch02", "ch03", "ch04", "ch05", "ch07", "ch08", "ch09", "ch10")
+
+# One wrong answer per graded exercise: zeros of the right shape, or a number that claims to equal anything.
+LIAR = "class Liar(int):\n    def __eq__(self, other):\n        return True\n    __hash__ = int.__hash__\n"
+WRONG = {
+    "nb01_perceptron_test": LIAR + "perceptron = lambda x, w, b: Liar(0)",
+    "nb01_gates_test": "AND = OR = ([1, 1], -1.5)\nNOT = ([1], -0.5)",
+    "nb01_full_adder_test": "full_adder = lambda x1, x2, carry_in: half_adder(x1, x2)",
+    "nb02_scaled_neuron_test": "scaled_neuron = lambda x, w, b, c: sigmoid(np.dot(w, x) + b)",
+    "nb02_bitwise_test": "BIT_WEIGHTS, BIT_BIASES = np.zeros((4, 10)), np.zeros((4, 1))",
+    "nb03_gradient_step_test": "gradient_step = lambda v, grad, eta: v + eta * grad",
+    "nb03_descend_test": "descend = lambda surface, start, eta, steps: np.zeros((steps + 1, 2))",
+    "nb04_output_error_test": "output_error = lambda a, y, z: a - y",
+    "nb04_hidden_error_test": "hidden_error = lambda w_next, delta_next, z: w_next.T @ delta_next",
+    "nb04_backprop_mini_batch_test": "backprop_mini_batch = lambda net, X, Y: "
+                                     "([np.zeros_like(b) for b in net.biases], [np.zeros_like(w) for w in net.weights])",
+    "nb04_layer_gradients_test": "layer_gradients = lambda delta, a_prev: (delta, np.zeros((len(delta), len(a_prev))))",
+    "nb07_critical_eta_test": "critical_eta = lambda surface: 1 / max(surface.a, surface.b)",
+    "nb05_feedforward_test": "MyNetwork.feedforward = lambda self, a: np.zeros((self.sizes[-1], 1))",
+    "nb05_evaluate_test": LIAR + "MyNetwork.evaluate = lambda self, test_data: Liar(0)",
+    "nb05_update_mini_batch_test": "MyNetwork.update_mini_batch = lambda self, mini_batch, eta: None",
+    "nb05_sgd_test": "MyNetwork.SGD = lambda self, *args, **kwargs: None",
+    "nb08_cross_entropy_gradient_test": "cross_entropy_gradient = lambda w, b, x, y: (np.zeros_like(x), 0.0)",
+    "nb08_softmax_test": "softmax = lambda z: np.zeros_like(z)",
+    "nb08_log_likelihood_test": LIAR + "log_likelihood = lambda a, y: Liar(0)",
+    "nb09_l2_step_test": "l2_step = lambda w, nabla_w, eta, lmbda, n, m: np.zeros_like(w)",
+    "nb09_l1_step_test": "l1_step = lambda w, nabla_w, eta, lmbda, n, m: np.zeros_like(w)",
+    "nb09_epochs_trained_test": LIAR + "epochs_trained = lambda accuracies, n: Liar(0)",
+    "nb10_scaled_weights_test": "scaled_weights = lambda rng, n_in, n_out: np.zeros((n_out, n_in))",
+    "nb10_std_of_z_test": LIAR + "std_of_z = lambda n_in, n_active, scaled: Liar(0)",
+}
+
+
+def graded_cells():
+    """One pytest parameter (notebook, cell index) per graded test cell, named by its grade_id."""
+    params = []
+    for name in CHAPTERS:
+        notebook = nbformat.read(teach.chapters()[name], 4)
+        params += [pytest.param(notebook, index, id=cell.metadata["nbgrader"]["grade_id"])
+                   for index, cell in enumerate(notebook.cells) if cell.metadata.get("nbgrader", {}).get("grade")]
+    return params
+
+
+def learner_namespace(notebook, upto):
+    """The names the learner has when the graded cell ``upto`` runs: imports, class cell, reference solutions."""
+    namespace = {}
+    setup = next(cell for cell in notebook.cells if cell.cell_type == "code")
+    lines = [line for line in setup.source.splitlines() if not line.startswith("%") and "load_data" not in line]
+    exec("\n".join(lines), namespace)
+    for cell in notebook.cells[:upto]:
+        if re.match(r"(#.*\n)*(def|class) ", cell.source) or cell.metadata.get("nbgrader", {}).get("solution"):
+            exec(cell.source, namespace)
+    return namespace
+
+
+@pytest.fixture
+def cheating_numpy(monkeypatch):
+    """What an unlocked cell can do: make NumPy's comparisons always agree."""
+    monkeypatch.setattr(np, "allclose", lambda *a, **k: True)
+    monkeypatch.setattr(np, "isclose", lambda *a, **k: True)
+    monkeypatch.setattr(np.testing, "assert_allclose", lambda *a, **k: None)
+
+
+def test_every_graded_cell_has_a_wrong_answer():
+    assert {param.id for param in graded_cells()} == set(WRONG)
+
+
+@pytest.mark.parametrize("notebook, index", graded_cells())
+def test_the_reference_solution_passes_despite_the_cheat(notebook, index, cheating_numpy, capsys):
+    namespace = learner_namespace(notebook, index)
+    exec(notebook.cells[index].source, namespace)
+
+
+@pytest.mark.parametrize("notebook, index", graded_cells())
+def test_a_wrong_answer_fails_despite_the_cheat(notebook, index, cheating_numpy, capsys):
+    grade_id = notebook.cells[index].metadata["nbgrader"]["grade_id"]
+    namespace = learner_namespace(notebook, index)
+    exec(WRONG[grade_id], namespace)
+    with pytest.raises(AssertionError):
+        exec(notebook.cells[index].source, namespace)
+
