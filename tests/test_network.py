@@ -16,15 +16,18 @@ def random_batch(sizes, m, rng):
     return [(rng.standard_normal((sizes[0], 1)), rng.random((sizes[-1], 1))) for _ in range(m)]
 
 
-def cost_of(net, attribute, l, x, y):
-    """C_x as a function of one parameter array, net.weights[l] or net.biases[l] (eq. 6 for one example)."""
+def cost_of(net, attribute, l, x, y, cost_fn=quadratic_cost):
+    """``cost_fn(a, y)`` as a function of one parameter array, net.weights[l] or net.biases[l].
+
+    By default the quadratic cost C_x of eq. 6; with ``net.cost.fn`` and X, Y as columns, Σ_x C_x of any cost.
+    """
     params = getattr(net, attribute)
 
     def cost(value):
         saved = params[l]
         params[l] = value
         try:
-            return quadratic_cost(net.feedforward(x), y)
+            return cost_fn(net.feedforward(x), y)
         finally:
             params[l] = saved
     return cost
@@ -415,20 +418,6 @@ def one_hot_batch(sizes, m, rng):
     return [(rng.standard_normal((sizes[0], 1)), np.eye(sizes[-1])[:, [rng.integers(sizes[-1])]]) for _ in range(m)]
 
 
-def total_cost_of(net, attribute, l, X, Y):
-    """Σ_x C_x over the columns of X, as a function of one parameter array (the cost's own fn)."""
-    params = getattr(net, attribute)
-
-    def cost(value):
-        saved = params[l]
-        params[l] = value
-        try:
-            return net.cost.fn(net.feedforward(X), Y)
-        finally:
-            params[l] = saved
-    return cost
-
-
 @pytest.mark.parametrize("cost", COSTS)
 @pytest.mark.parametrize("sizes", [[3, 4, 2], [2, 5, 4, 3]])
 def test_chapter3_gradients_match_finite_differences_for_every_cost(cost, sizes):
@@ -439,8 +428,8 @@ def test_chapter3_gradients_match_finite_differences_for_every_cost(cost, sizes)
     nabla_b, nabla_w = net.backprop_batch(X, Y)
     per_example = [net.backprop(x, y) for x, y in batch]
     for l in range(net.num_layers - 1):
-        expected_w = numerical_gradient(total_cost_of(net, "weights", l, X, Y), net.weights[l].copy())
-        expected_b = numerical_gradient(total_cost_of(net, "biases", l, X, Y), net.biases[l].copy())
+        expected_w = numerical_gradient(cost_of(net, "weights", l, X, Y, net.cost.fn), net.weights[l].copy())
+        expected_b = numerical_gradient(cost_of(net, "biases", l, X, Y, net.cost.fn), net.biases[l].copy())
         np.testing.assert_allclose(nabla_w[l], expected_w, rtol=1e-5, atol=1e-8)
         np.testing.assert_allclose(nabla_b[l], expected_b, rtol=1e-5, atol=1e-8)
         np.testing.assert_allclose(sum(g[1][l] for g in per_example), expected_w, rtol=1e-5, atol=1e-8)
