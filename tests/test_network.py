@@ -138,6 +138,18 @@ def test_sgd_steps_are_the_books_loop_over_the_same_mini_batches():
     assert not np.array_equal(fast.weights[0], Network([6, 4, 3], seed=8).weights[0])
 
 
+def test_sgd_on_mnist_is_the_books_loop_in_float64():
+    # The measure of "the same computation": MNIST's rows (float32 images, one-hot targets) trained by
+    # SGD's epoch loop in float64 give the book's per-example steps to 1e-10; 2,005 images end with a batch of 5.
+    from nndl import mnist
+    data = mnist.load_data()[0][:2005]
+    fast, book = Network([784, 30, 10], seed=5), Network([784, 30, 10], seed=5)
+    fast.SGD(data, 2, 10, 3.0, quiet=True)
+    books_sgd(book, data, 2, 10, 3.0)
+    assert_same_parameters(fast, book, atol=1e-10)
+    assert not np.allclose(fast.weights[0], Network([784, 30, 10], seed=5).weights[0])
+
+
 def test_a_mini_batch_larger_than_the_data_is_the_whole_data():
     # full-batch gradient descent by asking for a huge mini-batch: one step per epoch, buffers sized to the data
     rng = np.random.default_rng(4)

@@ -9,16 +9,21 @@ the weight of one more input, whose activation is always 1.  Stored that way,
 as one matrix P = [w | b] per layer, the bias additions become part of the
 matrix products, and so does BP3: the gradient with respect to P is
 δ [a; 1]ᵀ, whose last column is the biases' gradient (∂C/∂b = δ·1, which is
-BP4 for an input of 1).  The arithmetic is the same, but a mini-batch
-update makes 16 calls into NumPy and BLAS instead of 29, and with mini-batches of 10 it is
-the number of calls, each with a fixed cost of about a microsecond, that
-takes the time.  The update P ← P - (η/m) ∇_P of each layer is one BLAS call
-(gemm computes C ← αAB + βC), made as soon as BP2 has used that layer's
-weights: the gradient never has to be stored, added and scaled on its own.
+BP4 for an input of 1).  The arithmetic is the same, but there are fewer
+calls into NumPy and BLAS, and with mini-batches of 10 it is the number of
+calls, each with a fixed cost of about a microsecond, that takes the time.
+The update P ← P - (η/m) ∇_P of each layer is one BLAS call (gemm computes
+C ← αAB + βC), made as soon as BP2 has used that layer's weights: the
+gradient never has to be stored, added and scaled on its own.  A mini-batch
+step of [784, 30, 10] makes 14 calls (``benchmarks/train_speed.py`` counts
+them), plus one that gathers the mini-batch's inputs.
 
 Here the examples of a mini-batch are the *rows* of each matrix, because a
 mini-batch is then a few rows of the training set, gathered in one call.
 Each equation therefore appears transposed: Z = A Pᵀ stands for z = P a.
+The loop over an epoch's mini-batches runs in ``descend`` itself, with its
+views and buffers made once, and the desired outputs are put in the epoch's
+order once, so that each mini-batch's are a slice rather than a gather.
 """
 import numpy as np
 from scipy.linalg import blas
@@ -45,18 +50,14 @@ class FoldedNetwork:
         self.output_delta = output_delta
         self.softmax_output = softmax_output
         self.gemm = GEMM[np.dtype(dtype)]
-        # inputs[l] holds the activations that params[l] multiplies, one example per row, and a last column of ones.
+        # inputs[l] holds the activations that params[l] multiplies, one example per row, and a last column of ones;
+        # zs[l] the weighted inputs that params[l] gives.
         self.inputs = [np.ones((batch_size, p.shape[1]), dtype=dtype) for p in self.params]
+        self.zs = [np.zeros((batch_size, p.shape[0]), dtype=dtype) for p in self.params]
         # Views made once, since at this scale even making a view is a noticeable cost.
         self.params_t = [p.T for p in self.params]
         self.weights_only = [p[:, :-1] for p in self.params]
         self.bias_columns = [p[:, -1] for p in self.params]
-        self.full_batch = self._views(batch_size)
-
-    def _views(self, m):
-        """For a mini-batch of m examples: the inputs' first m rows, and the same without the column of ones."""
-        inputs = [a[:m] for a in self.inputs]
-        return inputs, [a[:, :-1] for a in inputs]
 
     @property
     def weights(self):
@@ -68,10 +69,15 @@ class FoldedNetwork:
         """The bias columns b, each a view of the last column of its P."""
         return [p[:, -1:] for p in self.params]
 
-    def descend(self, X, Y, rows, eta, decay=1.0, keep=1.0, rng=None):
-        """One step of gradient descent (eqs. 20 and 21) on the mini-batch ``X[rows]``, ``Y[rows]``.
+    def descend(self, X, Y, order, eta, decay=1.0, keep=1.0, rng=None, progress=None):
+        """One step of gradient descent (eqs. 20 and 21) for each mini-batch, in turn.
 
-        ``X`` (n, n_in) and ``Y`` (n, n_out) hold one example per row.  Every
+        ``X`` (n, n_in) and ``Y`` (n, n_out) hold one example per row.  The
+        rows numbered in ``order`` are taken ``batch_size`` at a time, each
+        run of them a mini-batch: ``SGD`` passes a whole epoch's shuffled
+        order, so that the loop over mini-batches runs here, with everything
+        it needs at hand.  ``progress``, if given, wraps the iterable of the
+        mini-batches' starting positions (``SGD``'s progress bar).  Every
         gradient is the one of the weights before the step, as in the book:
         a layer's P changes only after BP2 has carried δ through it.
 
@@ -81,52 +87,70 @@ class FoldedNetwork:
         gradient (P ← α δᵀ[a; 1] + β P), and since that scales the biases too,
         they are divided by β just before (100 numbers, not 78,400).
         ``keep`` < 1 is dropout: each hidden neuron is kept with probability
-        ``keep`` (drawn from ``rng``), for this mini-batch only.
+        ``keep`` (drawn from ``rng``), for one mini-batch at a time.
         """
-        self._backpropagate(X, Y, rows, -eta / len(rows), self.params, 1.0, decay, keep, rng)
+        self._backpropagate(X, Y, order, -eta, self.params_t, 1.0, decay, keep, rng, progress)
 
-    def gradient(self, X, Y, rows, scale=1.0):
-        """∇_P Σ_x C_x over the mini-batch ``X[rows]``, ``Y[rows]``, times ``scale``: one array per layer, shaped like P."""
+    def gradient(self, X, Y):
+        """∇_P Σ_x C_x over all the rows of ``X`` and ``Y``, one mini-batch: one array per layer, shaped like P."""
         gradients = [np.zeros_like(p) for p in self.params]
-        self._backpropagate(X, Y, rows, scale, gradients, 0.0)
+        self._backpropagate(X, Y, np.arange(len(X)), len(X), [g.T for g in gradients], 0.0)  # α = 1: the plain sum
         return gradients
 
-    def _backpropagate(self, X, Y, rows, alpha, targets, beta, decay=1.0, keep=1.0, rng=None):
-        """Forward and backward pass; layer l's gradient times ``alpha`` goes into ``targets[l]`` (times ``beta``) + it.
+    def _backpropagate(self, X, Y, order, rate, targets_t, beta, decay=1.0, keep=1.0, rng=None, progress=None):
+        """Forward and backward pass per mini-batch; layer l's gradient times α = ``rate``/m goes into
+        ``targets_t[l]`` (a transposed P-shaped array) times ``beta`` (m the size of the mini-batch).
 
-        ``decay`` ≠ 1 (with ``targets`` the parameters) multiplies ``beta``
+        ``decay`` ≠ 1 (with ``targets_t`` the parameters) multiplies ``beta``
         for the weights only: see ``descend``.
 
-        Written for few NumPy calls and little else per call (outputs passed
-        by position, views made beforehand): at mini-batch size 10 that is
-        where the time goes.  With dropout, a hidden activation is kept and
-        divided by ``keep`` ("inverted" dropout: the expected activation is
-        unchanged, so the trained network is used at test time as it is), or
-        set to 0.  Either way its derivative with respect to z is
+        Written for few NumPy calls and little else per mini-batch (outputs
+        written in place, views made beforehand): at mini-batch size 10 that
+        is where the time goes.  With dropout, a hidden activation is kept
+        and divided by ``keep`` ("inverted" dropout: the expected activation
+        is unchanged, so the trained network is used at test time as it is),
+        or set to 0.  Either way its derivative with respect to z is
         a_kept (1 - keep·a_kept), which is σ'(z)/keep or 0.
+
+        In BLAS's column-major view a C-ordered matrix is its transpose, so
+        each gemm below reads transposed: Zᵀ ← P [a; 1]ᵀ computes Z = [a; 1] Pᵀ.
         """
-        inputs, activations = self.full_batch if len(rows) == len(self.inputs[0]) else self._views(len(rows))
-        activations[0][...] = X[rows]  # gathered, and converted to the network's dtype if X has another
-        for a, p_t, a_next in zip(inputs, self.params_t, activations[1:]):
-            expit(a @ p_t, a_next)  # (eq. 25): σ(w a + b), for every example at once
-            if keep < 1.0:
-                a_next *= rng.random(a_next.shape) < keep
-                a_next /= keep
-        z = inputs[-1] @ self.params_t[-1]
-        output = softmax(z, axis=1) if self.softmax_output else expit(z)
-        delta = self.output_delta(output, Y[rows])  # (BP1)
-        gemm, weights = self.gemm, self.weights_only
-        for l in range(len(inputs) - 1, 0, -1):
-            previous = delta @ weights[l]  # (BP2), with the weights before this step
-            if decay != 1.0:
-                self.bias_columns[l] /= decay  # the gemm below decays the whole P (eq. 93): not the biases
-            # (BP4), summed over the examples, with (BP3) as its last column: P += alpha δᵀ [a; 1], in place.
-            # In BLAS's column-major view a C-ordered P is Pᵀ, so this reads Pᵀ ← alpha [a; 1]ᵀ δ + beta Pᵀ.
-            gemm(alpha, inputs[l].T, delta.T, beta * decay, targets[l].T, 0, 1, 1)
-            a = activations[l]
-            previous *= a  # σ'(z) = a(1 - a)
-            previous *= 1 - a if keep == 1.0 else 1 - keep * a
-            delta = previous
-        if decay != 1.0:
-            self.bias_columns[0] /= decay
-        gemm(alpha, inputs[0].T, delta.T, beta * decay, targets[0].T, 0, 1, 1)  # (BP4) and (BP3) of the first layer
+        gemm, params_t, weights, bias_columns = self.gemm, self.params_t, self.weights_only, self.bias_columns
+        output_delta, softmax_output = self.output_delta, self.softmax_output
+        dropout, decaying, weights_beta = keep < 1.0, decay != 1.0, beta * decay
+        Y = Y[order]  # the desired outputs in training order, so that each mini-batch's are a slice
+        size, m = len(self.inputs[0]), None
+        starts = range(0, len(order), size)
+        for k in starts if progress is None else progress(starts):
+            rows = order[k:k + size]
+            if len(rows) != m:  # the first mini-batch, and a smaller last one
+                m = len(rows)
+                alpha = rate / m
+                inputs = [a[:m] for a in self.inputs]
+                activations = [a[:, :-1] for a in inputs]
+                inputs_t, zs_t = [a.T for a in inputs], [z[:m].T for z in self.zs]
+                hidden = list(zip(params_t, inputs_t, zs_t, activations[1:]))
+                # (layer, its activations, a buffer for the error of the layer below, one for 1 - a), output layer first
+                backward = [(l, activations[l], np.empty_like(activations[l]), np.empty_like(activations[l]))
+                            for l in range(len(inputs) - 1, 0, -1)]
+            activations[0][...] = X[rows]  # gathered, and converted to the network's dtype if X has another
+            for p_t, a_t, z_t, a_next in hidden:
+                expit(gemm(1.0, p_t, a_t, 0.0, z_t, 1, 0, 1).T, a_next)  # (eq. 25): σ(w a + b), every example at once
+                if dropout:
+                    a_next *= rng.random(a_next.shape) < keep
+                    a_next /= keep
+            z = gemm(1.0, params_t[-1], inputs_t[-1], 0.0, zs_t[-1], 1, 0, 1).T
+            delta = output_delta(softmax(z, axis=1) if softmax_output else expit(z, z), Y[k:k + size])  # (BP1)
+            for l, a, previous, one_minus_a in backward:
+                np.matmul(delta, weights[l], previous)  # (BP2), with the weights before this step
+                if decaying:
+                    bias_columns[l] /= decay  # the gemm below decays the whole P (eq. 93): not the biases
+                # (BP4), summed over the examples, with (BP3) as its last column: Pᵀ ← α [a; 1]ᵀ δ + β Pᵀ, in place.
+                gemm(alpha, inputs_t[l], delta.T, weights_beta, targets_t[l], 0, 1, 1)
+                np.multiply(previous, a, previous)  # σ'(z) = a(1 - a)
+                np.subtract(1.0, keep * a if dropout else a, one_minus_a)
+                np.multiply(previous, one_minus_a, previous)
+                delta = previous
+            if decaying:
+                bias_columns[0] /= decay
+            gemm(alpha, inputs_t[0], delta.T, weights_beta, targets_t[0], 0, 1, 1)  # (BP4) and (BP3), first layer

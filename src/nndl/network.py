@@ -166,7 +166,6 @@ class Network:
             X_test, labels_test = as_rows(test_data, "test_data", self.sizes, self.dtype, labels=True)
         n = len(X)
         history = History(n_test=0 if test_data is None else len(labels_test), n_training=n)
-        starts = range(0, n, mini_batch_size)
         schedule = Schedule(eta, *stall_limits)
         warned = False
         for j in range(epochs):
@@ -174,9 +173,9 @@ class Network:
             folded = self._fold(min(mini_batch_size, n))  # again each epoch: a callback may assign new weights
             order = self.rng.permutation(n)
             decay = weight_decay(eta, lmbda, n)
+            bar = lambda batch_starts: progress_bar(batch_starts, progress, f"Epoch {j}")
             with one_blas_thread(), np.errstate(over="ignore", invalid="ignore"):  # check_finite reports overflow
-                for k in progress_bar(starts, progress, f"Epoch {j}"):
-                    folded.descend(X, Y, order[k:k + mini_batch_size], eta, decay, keep, self.rng)
+                folded.descend(X, Y, order, eta, decay, keep, self.rng, bar)
             history.epochs += 1
             history.etas.append(eta)
             check_finite(self, j, eta)
@@ -296,7 +295,7 @@ class Network:
             raise ValueError(f"Y has shape {Y.shape}, but for {X.shape[1]} examples and this network's "
                              f"{self.sizes[-1]} output neurons it must be ({self.sizes[-1]}, {X.shape[1]}): "
                              f"one desired output per column, like the columns of X")
-        gradients = self._folded(X.shape[1]).gradient(X.T, Y.T, np.arange(X.shape[1]))
+        gradients = self._folded(X.shape[1]).gradient(X.T, Y.T)
         return [g[:, -1:] for g in gradients], [g[:, :-1] for g in gradients]
 
     def predict(self, X):
