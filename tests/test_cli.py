@@ -297,12 +297,32 @@ def test_chapter3_cli_runs_are_the_package_runs(tiny_data, capsys):
     assert printed[3] == f"Accuracy on evaluation data: {history.test_correct[1]} / 5"
 
 
+@pytest.mark.parametrize("flag,option,note", [
+    ("--early-stopping", "early_stopping_n", "Early stopping: no improvement in 2 epochs"),
+    ("--halve-eta", "halve_eta_n", "eta halved to 0.25"),
+])
+def test_the_schedule_options_are_the_packages(tiny_data, capsys, flag, option, note):
+    from nndl import Network, mnist
+
+    assert main(["train", *tiny(tiny_data, "--sizes", "784", "6", "10", "--cost", "cross-entropy", "--epochs", "40",
+                                "--eta", "0.5", "--seed", "1", "--dtype", "float64", flag, "2")]) == 0
+    printed = capsys.readouterr().out
+    training, _, test = mnist.load_data(tiny_data, validation_size=2)
+    history = Network([784, 6, 10], cost="cross-entropy", seed=1).SGD(training, 40, 10, 0.5, test, quiet=True,
+                                                                       **{option: 2})
+    assert history.epochs < 40, "the tiny data set stalls within 40 epochs, so the schedule must act"
+    assert printed.count("training complete") == history.epochs
+    assert note in printed
+
+
 @pytest.mark.parametrize("args,message", [
     (["--cost", "entropy"], "argument --cost: invalid choice: 'entropy'"),
     (["--init", "small"], "argument --init: invalid choice: 'small'"),
     (["--evaluate-on", "training"], "argument --evaluate-on: invalid choice: 'training'"),
     (["--lmbda", "-1"], "lmbda must be a number >= 0"),
     (["--dropout", "1"], "dropout is the probability of dropping a hidden neuron"),
+    (["--early-stopping", "-1"], "early_stopping_n must be an integer >= 0, got -1"),
+    (["--halve-eta", "two"], "argument --halve-eta: invalid int value: 'two'"),
     (["--evaluate-on", "validation", "--validation-size", "0"], "--evaluate-on validation needs validation images"),
 ])
 def test_bad_chapter3_options_are_one_line(tiny_data, args, message):

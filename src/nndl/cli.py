@@ -7,7 +7,8 @@
     ...
 
 and, with a cost, chapter 3's (``--cost``, ``--lmbda``, ``--init``,
-``--evaluate-on``, ``--dropout``, ``--expand``)::
+``--evaluate-on``, ``--dropout``, ``--expand``, ``--early-stopping``,
+``--halve-eta``)::
 
     $ python -m nndl train --sizes 784 100 10 --cost cross-entropy --init scaled --lmbda 5 --eta 0.5 \
           --evaluate-on validation --seed 0
@@ -69,6 +70,11 @@ def build_parser():
                        help="drop each hidden neuron with probability P while training (default: 0)")
     train.add_argument("--expand", action="store_true",
                        help="train on each image and its four one-pixel shifts (5 times the data)")
+    train.add_argument("--early-stopping", type=int, default=0, metavar="N",
+                       help="stop once the evaluation accuracy has not improved for N epochs (default: 0, off)")
+    train.add_argument("--halve-eta", type=int, default=0, metavar="N",
+                       help="halve η after N epochs without improvement of the evaluation accuracy, and stop "
+                            "once η is below 1/128 of its start (default: 0, off)")
     train.add_argument("--save", metavar="FILE", help="save the trained network to FILE (.npz)")
     train.add_argument("--progress", action="store_true", help="show a progress bar in each epoch")
     train.set_defaults(run=_train)
@@ -131,7 +137,8 @@ def _train(args):
         training_data = mnist.expanded(training_data)
     try:
         history = net.SGD(training_data, args.epochs, args.mini_batch_size, args.eta, test_data=evaluation_data,
-                          lmbda=args.lmbda, dropout=args.dropout, progress=args.progress)
+                          lmbda=args.lmbda, dropout=args.dropout, early_stopping_n=args.early_stopping,
+                          halve_eta_n=args.halve_eta, progress=args.progress)
     except KeyboardInterrupt:
         raise Interrupted("interrupted: training stopped early" +
                           (f", and the network was not saved to {args.save}" if args.save else "")) from None
