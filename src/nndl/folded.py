@@ -98,7 +98,7 @@ class FoldedNetwork:
         return gradients
 
     def _backpropagate(self, X, Y, order, rate, targets_t, beta, decay=1.0, keep=1.0, rng=None, progress=None):
-        """Forward and backward pass per mini-batch, then targets_t[l] ← α ∇_P + β targets_t[l] for each layer l.
+        """Forward and backward pass per mini-batch, then targets_t[l] ← α (∇_P)ᵀ + β targets_t[l] for each layer l.
 
         α = ``rate``/m, m the size of the mini-batch, and β = ``beta``;
         ``targets_t[l]`` is a transposed P-shaped array (the transposed P
