@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
-WORKSPACE = Path(os.environ.get("NNDL_WORKSPACE") or ROOT / "workspace")  # the tests choose another
+WORKSPACE = Path(os.environ.get("NNDL_WORKSPACE") or ROOT / "workspace").expanduser()  # the tests choose another
 EXTRAS = {"setup": "", "lab": "", "test": "[test,teach]"}
 
 
@@ -80,12 +80,18 @@ def lab(args):
 
 
 def test(args):
-    """Run pytest on ``tests`` and ``notebooks``, or only on the test paths given in ``args``."""
+    """Run pytest on ``tests`` and ``notebooks``, or only on the test paths given in ``args``.
+
+    The tests run in one process per core (pytest-xdist); each test file, and
+    so each notebook, stays in one process.  ``-n 0`` runs them in this one.
+    """
     start = time.monotonic()
     named = any((ROOT / arg.split("::")[0]).exists() for arg in args if not arg.startswith("-"))
     paths = [] if named else ["tests", "notebooks"]
+    chosen = any(arg.startswith(("-n", "--numprocesses", "--dist")) for arg in args) or "no:xdist" in args
+    parallel = [] if chosen else ["-n", "auto", "--dist", "loadfile"]  # one process per core; a file's tests on one
     status = subprocess.call([str(BIN / "python"), "-m", "pytest", *paths, "--nbval-lax",
-                              "--nbval-cell-timeout=600", *args],
+                              "--nbval-cell-timeout=600", *parallel, *args],
                              cwd=ROOT)
     print(f"course.py test: finished in {time.monotonic() - start:.0f} s with exit status {status}")
     return status
@@ -99,6 +105,8 @@ def main(argv):
         ensure_environment(command)
     except subprocess.CalledProcessError as e:
         sys.exit(f"Installing failed (exit status {e.returncode}); see pip's message above.")
+    except OSError as e:  # a full disk, a read-only folder
+        sys.exit(f"Installing failed: {e}")
     return {"setup": setup, "lab": lab, "test": test}[command](rest)
 
 

@@ -41,7 +41,7 @@ def test_baseline_reproduces_the_book():
 
 
 @pytest.mark.parametrize("args,message", [
-    (["train", "--eta", "0"], "eta must be a positive number, got 0.0"),
+    (["train", "--eta", "0"], "eta must be a positive, finite number, got 0.0"),
     (["train", "--sizes", "784", "0", "10"], "sizes must be positive integers"),
     (["train", "--mini-batch-size", "0"], "mini_batch_size must be an integer >= 1, got 0"),
     (["train", "--epochs", "ten"], "argument --epochs: invalid int value: 'ten'"),
@@ -50,7 +50,7 @@ def test_baseline_reproduces_the_book():
     (["train", "--data", "/nonexistent"], "does not exist"),
     (["evaluate", "missing.npz"], "no saved network at missing.npz"),
     (["sweep", "--epochs", "0"], "a sweep needs epochs >= 1, got 0"),
-    (["sweep", "--etas", "-1"], "eta must be a positive number, got -1.0"),
+    (["sweep", "--etas", "-1"], "eta must be a positive, finite number, got -1.0"),
     (["fly"], "invalid choice: 'fly'"),
     ([], "the following arguments are required: command"),
 ])
@@ -109,8 +109,8 @@ def test_save_targets_are_checked_before_loading_or_training(tmp_path, command):
                             (tmp_path / "folder", "it is a folder; give a file name"),
                             ("/sys/net.npz", "the folder /sys does not accept new files")):  # even root cannot write /sys
         assert_one_line_error(run(command, *nowhere, "--save", str(target)), message)
-    assert_one_line_error(run(command, *nowhere, "--save", str(precious)), "does not exist")  # the data are missing ...
-    assert precious.read_bytes() == b"keep me"  # ... and the file named by --save is untouched
+    assert_one_line_error(run(command, *nowhere, "--save", str(precious), "--force"), "does not exist")  # no data ...
+    assert precious.read_bytes() == b"keep me"  # ... and the file named by --save is untouched, even with --force
 
 
 def test_tilde_in_the_save_path_is_the_home_folder(tmp_path, tiny_data):
@@ -152,8 +152,8 @@ def test_a_full_disk_at_the_end_saves_the_network_elsewhere(tmp_path, tiny_data,
     assert all(np.array_equal(a, b) for a, b in zip(loaded.weights, saved["net"].weights))
 
 
-def interrupt_after_first_line(args, pattern):
-    """Run the CLI, press Ctrl-C once a stdout line contains ``pattern``; returns (stdout, stderr, status)."""
+def interrupt_after_first_line(args, pattern, signum=None):
+    """Run the CLI, press Ctrl-C (or send ``signum``) once stdout shows ``pattern``; returns (stdout, stderr, status)."""
     import signal
 
     process = subprocess.Popen([sys.executable, "-m", "nndl", *args], stdout=subprocess.PIPE,
@@ -162,7 +162,7 @@ def interrupt_after_first_line(args, pattern):
     for line in process.stdout:
         lines.append(line)
         if pattern in line:
-            process.send_signal(signal.SIGINT)
+            process.send_signal(signum or signal.SIGINT)
             break
     out, err = process.communicate(timeout=120)
     return "".join(lines) + out, err, process.returncode
@@ -171,7 +171,8 @@ def interrupt_after_first_line(args, pattern):
 def test_ctrl_c_during_train_says_the_network_was_not_saved(tmp_path):
     target = tmp_path / "net.npz"
     target.write_bytes(b"an older network")
-    out, err, status = interrupt_after_first_line(["train", "--epochs", "30", "--save", str(target)], "Epoch 0")
+    out, err, status = interrupt_after_first_line(["train", "--epochs", "30", "--save", str(target), "--force"],
+                                                  "Epoch 0")
     assert status == 130 and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
     assert f"interrupted: training stopped early, and the network was not saved to {target}" in err
     assert target.read_bytes() == b"an older network"

@@ -41,7 +41,7 @@ def test_divergence_is_cut_off_not_overflowing():
     assert np.isinf(path[-1]).all()
 
 
-@pytest.mark.parametrize("eta,steps,message", [(0, 5, "eta must be a positive number"), (np.inf, 5, "eta must be"),
+@pytest.mark.parametrize("eta,steps,message", [(0, 5, "eta must be a positive, finite number"), (np.inf, 5, "eta must be"),
                                                 (np.nan, 5, "eta must be"), (0.1, -1, "steps"), (0.1, 2.5, "steps")])
 def test_bad_arguments(eta, steps, message):
     with pytest.raises(ValueError, match=message):
@@ -76,7 +76,7 @@ def test_paths_overshoot_exactly_above_one_over_L(surface):
 
 @pytest.mark.parametrize("eta", [float("nan"), 0, 0.0, -0.1, float("inf"), True, "0.1"])
 def test_regime_refuses_what_is_not_a_learning_rate(eta):
-    with pytest.raises(ValueError, match=f"eta must be a positive number, got {eta!r}"):
+    with pytest.raises(ValueError, match=f"eta must be a positive, finite number, got {eta!r}"):
         descent.regime(descent.VALLEY, eta)
 
 

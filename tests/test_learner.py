@@ -57,7 +57,12 @@ def test_setup_copies_every_notebook_without_answers(workspace):
 
 @pytest.mark.parametrize("name", [p.name for p in COURSE])
 def test_run_all_reaches_the_last_cell(workspace, name, tmp_path):
-    """nbclient, like JupyterLab's Run All, stops at an error unless the cell is tagged raises-exception."""
+    """nbclient, like JupyterLab's Run All, stops at an error unless the cell is tagged raises-exception.
+
+    Only the exercises fail, and each graded test fails without an answer.
+    The learner's copy has the cells of nbgrader's student version
+    (``test_learner_release``), so this run stands for the students' too.
+    """
     shutil.copy(workspace / name, tmp_path / name)  # executed elsewhere: the learner's copy stays as it is
     notebook = nbformat.read(tmp_path / name, as_version=4)
     NotebookClient(notebook, timeout=900, resources={"metadata": {"path": str(tmp_path)}}).execute()
@@ -67,6 +72,13 @@ def test_run_all_reaches_the_last_cell(workspace, name, tmp_path):
         errors = [o.ename for o in cell.outputs if o.output_type == "error"]
         if errors:
             assert learner.is_exercise(cell), f"a lesson or check cell failed: {errors}\n{cell.source}"
+        meta = learner.nbgrader_meta(cell)
+        if meta.get("solution"):
+            assert errors in ([], ["NotImplementedError"]), cell.source
+            if "def " not in cell.source:  # an answer given as values, not a function: the cell itself raises
+                assert errors == ["NotImplementedError"], cell.source
+        elif meta.get("grade"):
+            assert errors, f"a graded test passes without any answer:\n{cell.source}"
         if re.match(r"(# NBVAL_CHECK_OUTPUT\n)?ex\d\.check\(", cell.source):
             assert "Not done yet" in "".join(o.get("text", "") for o in cell.outputs), cell.source
 
@@ -156,7 +168,9 @@ def test_setup_never_overwrites_the_learners_work(tmp_path):
     with pytest.raises(ValueError, match="no course notebook 99_nothing.ipynb: choose one of"):
         learner.refresh("99_nothing", workspace, notebooks)
     assert not list(workspace.glob(".*.tmp")), "no temporary file left behind"
-    assert json.loads((workspace / learner.VERSIONS).read_text()).keys() == {p.name for p in COURSE[:4]}
+    for name, version in learner.course_notebooks(notebooks).items():
+        stamp = json.loads((workspace / name).read_text())["metadata"][learner.STAMP]
+        assert stamp == {"course_version": learner.fingerprint(version)}, "each copy says which version it came from"
 
 
 def test_refresh_from_the_command_line(tmp_path, capsys):

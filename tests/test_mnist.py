@@ -72,7 +72,8 @@ def corrupt(tmp_path, name, transform):
 
 def test_truncated_payload(tmp_path):
     message = corrupt(tmp_path, "train-images-idx3-ubyte", lambda b: b[:-100])
-    assert "train-images-idx3-ubyte is truncated" in message and "(12, 28, 28)" in message
+    assert ("train-images-idx3-ubyte is truncated: its header promises 12 images of 28×28, 9424 bytes with the "
+            "header, but the file holds 9324 bytes") in message
 
 
 def test_extra_bytes(tmp_path):
@@ -111,11 +112,11 @@ def test_damaged_gzip(tmp_path):
     write_dataset(tmp_path)
     path = tmp_path / "train-images-idx3-ubyte.gz"
     data = path.read_bytes()
-    path.write_bytes(data[: len(data) // 2])
-    with pytest.raises(MnistError, match="train-images-idx3-ubyte.gz is a damaged gzip archive"):
+    path.write_bytes(data[: len(data) // 2])  # its last 4 bytes, where gzip records the length, are lost
+    with pytest.raises(MnistError, match="train-images-idx3-ubyte.gz is truncated or damaged: .* holds about"):
         mnist.load_data(tmp_path, validation_size=2)
     path.write_bytes(data[:10] + bytes(50) + data[60:])
-    with pytest.raises(MnistError, match="damaged gzip"):
+    with pytest.raises(MnistError, match="train-images-idx3-ubyte.gz is a damaged gzip archive"):
         mnist.load_data(tmp_path, validation_size=2)
 
 
@@ -165,7 +166,7 @@ def test_no_images(tmp_path):
 
 def test_header_dimensions_whose_product_overflows_int64():
     header = bytes([0, 0, 0x08, 3]) + (2**31).to_bytes(4, "big") * 3  # 2**93 values promised, none given
-    with pytest.raises(MnistError, match=r"is truncated: its header promises \(2147483648, 2147483648, 2147483648\)"):
+    with pytest.raises(MnistError, match="truncated: its header promises 2147483648 images of 2147483648×2147483648"):
         mnist.parse_idx(header, "huge")
 
 

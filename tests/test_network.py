@@ -349,7 +349,7 @@ def test_bad_sizes(sizes, message):
 
 
 @pytest.mark.parametrize("kwargs,message", [
-    (dict(eta=0), "eta must be a positive number, got 0"), (dict(eta=-1.0), "got -1.0"),
+    (dict(eta=0), "eta must be a positive, finite number, got 0"), (dict(eta=-1.0), "got -1.0"),
     (dict(eta=float("nan")), "got nan"), (dict(mini_batch_size=0), "mini_batch_size must be an integer >= 1, got 0"),
     (dict(epochs=-1), "epochs must be an integer >= 0, got -1"), (dict(epochs=2.5), "got 2.5"),
 ])
@@ -625,7 +625,7 @@ def test_the_schedule_counts_from_the_best_epoch():
     (dict(lmbda=float("nan")), "lmbda must be a number >= 0"),
     (dict(dropout=1.0), "dropout is the probability of dropping a hidden neuron"),
     (dict(dropout=-0.1), "dropout is the probability of dropping a hidden neuron"),
-    (dict(early_stopping_n=2), "need evaluation data: pass test_data"),
+    (dict(early_stopping_n=2), "early_stopping_n=2 needs evaluation data: pass test_data"),
     (dict(lmbda=2.0), r"eta\*lmbda/n = 0.5\*2/1 is 1, but the weight decay"),
     (dict(halve_eta_n=1.5), "halve_eta_n must be an integer >= 0"),
 ])

@@ -55,8 +55,8 @@ def test_the_books_slowdown_and_its_cure():
 
 @pytest.mark.parametrize("kwargs, message", [
     ({"cost": "cross entropy"}, "cost must be one of"),
-    ({"eta": 0.0}, "eta must be a positive number"),
-    ({"eta": float("nan")}, "eta must be a positive number"),
+    ({"eta": 0.0}, "eta must be a positive, finite number"),
+    ({"eta": float("nan")}, "eta must be a positive, finite number"),
     ({"epochs": 2.5}, "epochs must be a whole number"),
     ({"epochs": -1}, "epochs must be a whole number"),
 ])

@@ -1,4 +1,6 @@
 """Saving and loading networks: round trip, atomic writes, clear errors."""
+import re
+
 import numpy as np
 import pytest
 
@@ -123,3 +125,52 @@ def test_a_failed_write_falls_back_to_a_new_file(tmp_path, monkeypatch):
     assert error.errno == errno.ENOSPC and written == [str(fallback)]
     assert fallback.parent == tmp_path and fallback.name.startswith("nndl-rescued-") and fallback.name.endswith("-net.npz")
     assert write_with_fallback(write, tmp_path / "ok.npz") == (tmp_path / "ok.npz", None)
+
+
+def test_any_file_name_the_folder_allows_saves(tmp_path):
+    """A 250-character name (of the 255 allowed): the temporary file beside it must not need a longer one."""
+    path = tmp_path / ("n" * 246 + ".npz")
+    Network([2, 2]).save(path)
+    assert Network.load(path).sizes == [2, 2] and list(tmp_path.iterdir()) == [path]
+
+
+def test_ctrl_c_right_after_the_file_is_replaced_keeps_it(tmp_path, monkeypatch):
+    import os
+
+    replace = os.replace
+
+    def replace_then_ctrl_c(source, target):
+        replace(source, target)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", replace_then_ctrl_c)
+    with pytest.raises(KeyboardInterrupt):  # the interruption itself, not a FileNotFoundError about the temporary file
+        Network([2, 2], seed=0).save(tmp_path / "net.npz")
+    monkeypatch.undo()
+    assert list(tmp_path.iterdir()) == [tmp_path / "net.npz"]
+    assert np.array_equal(Network.load(tmp_path / "net.npz").weights[0], Network([2, 2], seed=0).weights[0])
+
+
+@pytest.mark.parametrize("spoil,message", [
+    (lambda net: setattr(net, "biases", [np.zeros(3)]), "net.biases has shapes [(3,)], but a [2, 3] network needs"),
+    (lambda net: net.weights[0].fill(np.nan), "net.weights[0] holds NaN or infinite numbers"),
+])
+def test_save_refuses_what_load_would_refuse_and_keeps_the_file(tmp_path, spoil, message):
+    """A flat bias vector or NaN weights (after training diverged) would replace a good file by one load refuses."""
+    path = tmp_path / "net.npz"
+    good = Network([2, 3], seed=0)
+    good.save(path)
+    spoilt = Network([2, 3], seed=1)
+    spoil(spoilt)
+    with pytest.raises(ValueError, match=rf"cannot save the network to {path}, since load\(\) would refuse the "
+                                         rf"file: {re.escape(message)}"):
+        spoilt.save(path)
+    assert np.array_equal(Network.load(path).weights[0], good.weights[0])
+
+
+def test_weights_assigned_as_integers_are_saved_as_the_networks_dtype(tmp_path):
+    net = Network([2, 3], dtype=np.float32)
+    net.weights[0] = np.arange(6).reshape(3, 2)
+    net.save(tmp_path / "net.npz")
+    loaded = Network.load(tmp_path / "net.npz")
+    assert loaded.weights[0].dtype == np.float32 and np.array_equal(loaded.weights[0], net.weights[0])

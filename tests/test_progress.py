@@ -33,7 +33,7 @@ def test_progress_lists_each_exercise_and_changes_no_file(tmp_path):
     lines = []
     assert progress.report(workspace, timeout=120, notebooks=course, out=lines.append) == (1, 5)
     text = "\n".join(lines)
-    assert "in a separate kernel (at most 120 s a cell); no file is changed" in lines[0]
+    assert "in a separate kernel (at most 120 s a cell), in a temporary copy of that folder" in lines[0]
     assert "  ex1  perceptron           ✗ not yet" in text
     assert "  ex2  gates                ✗ not yet (your cell raised ZeroDivisionError)" in text
     assert "  ex3  full_adder           … not started" in text
@@ -56,9 +56,8 @@ def test_a_slow_cell_stops_only_its_notebook(tmp_path):
 
 
 def test_command_line_without_a_workspace(tmp_path, capsys):
-    assert cli.main(["progress", "--workspace", str(tmp_path / "nowhere")]) == 0
-    out = capsys.readouterr().out
-    assert "No workspace at" in out and "python3 course.py setup" in out
+    assert cli.main(["progress", "--workspace", str(tmp_path / "nowhere")]) == 2
+    assert f"no workspace at {tmp_path / 'nowhere'}: create it with `python3 course.py setup`" in capsys.readouterr().err
 
 
 def test_the_button_of_notebook_00_runs_the_command(tmp_path, monkeypatch, capsys):
@@ -67,5 +66,5 @@ def test_the_button_of_notebook_00_runs_the_command(tmp_path, monkeypatch, capsy
     button = box.children[0]
     assert button.description == "Check my progress"
     button.click()  # outside a kernel the output widget lets the lines through to stdout
-    assert f"No workspace at {tmp_path / 'none yet'}: create it with `python3 course.py setup`." in capsys.readouterr().out
+    assert f"no workspace at {tmp_path / 'none yet'}: create it with `python3 course.py setup`" in capsys.readouterr().out
     assert not button.disabled

@@ -6,7 +6,8 @@ import pytest
 
 from nndl import mnist
 from nndl.network import Network
-from nndl.sweep import DEFAULT_ETAS, SHIPPED_SWEEP, final_accuracies, load_sweep, run_sweep, save_sweep
+from nndl.sweep import (DEFAULT_ETAS, SHIPPED_SWEEP, final_accuracies, is_saved_sweep, load_sweep, run_sweep,
+                        save_sweep)
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +32,16 @@ def test_sweep_numbers_match_direct_training_runs(small_mnist):
     assert final_accuracies(sweep)[0].tolist() == [3.0, 0.1]
 
 
+def test_a_diverging_eta_is_listed_and_the_sweep_goes_on(tmp_path, small_mnist):
+    """η = 1e300 makes the weights infinite (issue 22): the other η's run, and the sweep saves as JSON."""
+    seen = []
+    sweep = run_sweep([3.0, 1e300, 0.1], *small_mnist, epochs=1, hidden=10, on_result=lambda eta, run: seen.append(run))
+    assert [run["eta"] for run in sweep["runs"]] == [3.0, 0.1] and sweep["diverged"] == [1e300]
+    assert seen == [sweep["runs"][0], None, sweep["runs"][1]]
+    save_sweep(sweep, tmp_path / "s.json")
+    assert load_sweep(tmp_path / "s.json") == sweep
+
+
 def test_save_load_round_trip_and_atomic_overwrite(tmp_path, small_mnist):
     sweep = run_sweep([3.0], *small_mnist, epochs=1, hidden=10)
     path = tmp_path / "s.json"
@@ -43,7 +54,8 @@ def test_save_load_round_trip_and_atomic_overwrite(tmp_path, small_mnist):
 
 
 @pytest.mark.parametrize("content", [json.dumps({"runs": []}), "{", json.dumps([1, 2]),
-                                     json.dumps({"settings": {}, "runs": [{"eta": 1.0, "accuracy": []}]})])
+                                     json.dumps({"settings": {}, "runs": [{"eta": 1.0, "accuracy": []}]}),
+                                     json.dumps({"settings": {}, "runs": 5})])
 def test_files_that_are_not_sweeps_are_refused(tmp_path, content):
     (tmp_path / "bad.json").write_text(content)
     with pytest.raises(ValueError, match="not a learning-rate sweep saved by `python -m nndl sweep --save`"):
@@ -52,7 +64,7 @@ def test_files_that_are_not_sweeps_are_refused(tmp_path, content):
 
 @pytest.mark.parametrize("kwargs,message", [(dict(etas=[]), "at least one learning rate"),
                                             (dict(epochs=0), "epochs >= 1"),
-                                            (dict(etas=[-1.0]), "eta must be a positive number")])
+                                            (dict(etas=[-1.0]), "eta must be a positive, finite number")])
 def test_bad_sweeps_say_what_is_wrong(small_mnist, kwargs, message):
     arguments = dict(etas=[3.0], training_data=small_mnist[0][:20], evaluation_data=small_mnist[1][:20]) | kwargs
     with pytest.raises(ValueError, match=message):
@@ -107,3 +119,46 @@ def test_a_sweep_with_nan_is_not_written_as_invalid_json(tmp_path):
     with pytest.raises(ValueError, match="holds a NaN or infinite number, which JSON cannot store"):
         save_sweep(sweep, tmp_path / "s.json")
     assert list(tmp_path.iterdir()) == []
+
+
+DIVERGED_EVERYWHERE = {"settings": {"sizes": [784, 30, 10], "epochs": 1, "training_examples": 10,
+                                    "measured_on": "validation"}, "runs": [], "diverged": [1e30, 1e300]}
+
+
+def test_a_sweep_where_every_eta_diverged_is_neither_saved_nor_shown(tmp_path):
+    """save_sweep used to write a file that load_sweep refuses; the widget failed with "max() arg is an empty ..."."""
+    from nndl import plots, widgets
+
+    path = tmp_path / "s.json"
+    path.write_text("an older sweep")
+    message = r"every learning rate of this sweep diverged \(1e\+30 1e\+300\), so it has no accuracy to save or show"
+    for use in (lambda: save_sweep(DIVERGED_EVERYWHERE, path), lambda: widgets.learning_rate_sweep(DIVERGED_EVERYWHERE),
+                lambda: plots.plot_sweep(DIVERGED_EVERYWHERE)):
+        with pytest.raises(ValueError, match=message):
+            use()
+    assert path.read_text() == "an older sweep"
+
+
+def test_the_sweep_plot_names_the_etas_that_diverged():
+    from nndl import plots
+
+    sweep = DIVERGED_EVERYWHERE | {"runs": [{"eta": 3.0, "accuracy": [0.9], "cost": [0.5]}]}
+    legend = [text.get_text() for text in plots.plot_sweep(sweep).get_legend().get_texts()]
+    assert "diverged: η = 1e+30 1e+300" in legend
+
+
+def test_is_saved_sweep_turns_down_a_large_file_or_one_not_json_unread(tmp_path, monkeypatch):
+    """``--save`` asks it of any file it would replace: a 1 GiB file (sparse: it takes no disk) is not parsed."""
+    import nndl.sweep
+
+    large = tmp_path / "large.json"
+    with open(large, "wb") as f:
+        f.write(b'{"settings": ')
+        f.truncate(2 ** 30)
+    (tmp_path / "net.npz").write_bytes(b"PK\x03\x04")
+    save_sweep(DIVERGED_EVERYWHERE | {"runs": [{"eta": 3.0, "accuracy": [0.9], "cost": [0.5]}]}, tmp_path / "s.json")
+    load = json.load
+    monkeypatch.setattr(nndl.sweep.json, "load", lambda f: load(f) if f.name.endswith("s.json") else pytest.fail(
+        f"{f.name} was read whole"))
+    assert not is_saved_sweep(large) and not is_saved_sweep(tmp_path / "net.npz")
+    assert is_saved_sweep(tmp_path / "s.json")

@@ -9,7 +9,6 @@ import zipfile
 import nbformat
 import numpy as np
 import pytest
-from nbclient import NotebookClient
 
 from nndl import descent, mnist, teach
 from nndl.sweep import SHIPPED_SWEEP
@@ -68,28 +67,6 @@ def test_no_solution_or_hidden_test_survives(released, name):
     for cell in student.cells:
         if nbgrader_meta(cell).get("solution"):
             assert "raise NotImplementedError()" in cell.source
-
-
-@pytest.mark.parametrize("name", ["ch01", "ch02", "ch03", "ch04", "ch05", "ch06", "ch07", "ch08", "ch09", "ch10"])
-def test_student_versions_run_and_only_exercises_fail(released, name):
-    notebook = student_version(released, name)
-    folder = next((released / "release" / name).glob("*.ipynb")).parent
-    NotebookClient(notebook, timeout=900, allow_errors=True, resources={"metadata": {"path": str(folder)}}).execute()
-    for cell in notebook.cells:
-        if cell.cell_type != "code":
-            continue
-        errors = [o.ename for o in cell.outputs if o.output_type == "error"]
-        meta = nbgrader_meta(cell)
-        if meta.get("solution"):
-            assert errors == ["NotImplementedError"] or not errors, cell.source
-            if "def " not in cell.source:  # an answer given as values, not a function: the cell itself raises
-                assert errors == ["NotImplementedError"], cell.source
-        elif meta.get("grade"):
-            assert errors, f"a graded test passes without any answer:\n{cell.source}"
-        else:
-            assert not errors, f"a lesson or check cell fails in the student version: {errors}\n{cell.source}"
-            if re.match(r"(# NBVAL_CHECK_OUTPUT\n)?ex\d\.check\(", cell.source):
-                assert "Not done yet" in "".join(o.get("text", "") for o in cell.outputs), cell.source
 
 
 def test_clear_errors(tmp_path, capsys):

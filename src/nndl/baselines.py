@@ -11,10 +11,15 @@ import numpy as np
 
 
 def average_darkness(training):
-    """The mean darkness of each digit 0-9 in ``training`` (an ``mnist.Split``): an array of 10 numbers."""
+    """The mean darkness of each digit 0-9 in ``training`` (an ``mnist.Split``): an array of 10 numbers.
+
+    A digit with no training images gets infinity, so that it is never guessed:
+    the book's program only knows the digits it has seen.
+    """
     darkness = training.images.sum(axis=1, dtype=np.float64)
     counts = np.bincount(training.labels, minlength=10)
-    return np.bincount(training.labels, weights=darkness, minlength=10) / np.maximum(counts, 1)
+    sums = np.bincount(training.labels, weights=darkness, minlength=10)
+    return np.divide(sums, counts, out=np.full(len(counts), np.inf), where=counts > 0)
 
 
 def guess_digits(averages, images):
@@ -25,5 +30,9 @@ def guess_digits(averages, images):
 
 def average_darkness_accuracy(training, test):
     """``(correct, total)``: how many of ``test``'s images the darkness baseline classifies right."""
+    if training.images.shape[1:] != test.images.shape[1:]:
+        raise ValueError(f"the training images have {training.images.shape[1]} pixels each but the test images "
+                         f"{test.images.shape[1]}: darkness is only comparable between images of one size; "
+                         "use training and test images of the same size (784 = 28 × 28 for MNIST)")
     guesses = guess_digits(average_darkness(training), test.images)
     return int(np.sum(guesses == test.labels)), len(test.labels)

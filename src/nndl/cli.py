@@ -18,13 +18,22 @@ and, with a cost, chapter 3's (``--cost``, ``--lmbda``, ``--init``,
 Bad arguments and every expected failure (a missing, unreadable or unwritable
 file, data that does not fit, too little memory) get a one-line message and
 exit status 2, never a traceback.  ``--save`` targets are checked before
-training, and a trained network is never lost: if saving fails at the end,
-it goes to a fallback file whose name is printed.
+training (a file that is not a saved network, or sweep, is replaced only
+with ``--force``; a pipe or a device never), and a trained network is not
+lost quietly: if saving fails at the end, it goes to a fallback file whose
+name is printed (should that fail too, the message says that it was saved
+nowhere, and why), and Ctrl-C or SIGTERM during the save takes effect once
+it is done.  A warning is one line too, with its advice given as options
+(``--init scaled``).  Output that the terminal's encoding cannot carry (η on
+a Windows console) is written as an escape such as ``\\u03b7``.
 """
 import argparse
+import contextlib
+import signal
 import sys
+import warnings
 
-import numpy as np
+from .messages import describe
 
 
 class _Parser(argparse.ArgumentParser):
@@ -75,7 +84,8 @@ def build_parser():
     train.add_argument("--halve-eta", type=int, default=0, metavar="N",
                        help="halve η after N epochs without improvement of the evaluation accuracy, and stop "
                             "once η is below 1/128 of its start (default: 0, off)")
-    train.add_argument("--save", metavar="FILE", help="save the trained network to FILE (.npz)")
+    train.add_argument("--save", metavar="FILE", type=_file_name, help="save the trained network to FILE (.npz)")
+    train.add_argument("--force", action="store_true", help="let --save replace a file that is not a saved network")
     train.add_argument("--progress", action="store_true", help="show a progress bar in each epoch")
     train.set_defaults(run=_train)
 
@@ -100,7 +110,9 @@ def build_parser():
     _add_validation_size(sweep)
     sweep.add_argument("--evaluate-on", choices=["validation", "test"], default="validation",
                        help="the data the accuracy is measured on (default: validation, since a sweep chooses eta)")
-    sweep.add_argument("--save", metavar="FILE", help="save the sweep as JSON for notebook 07 to load")
+    sweep.add_argument("--save", metavar="FILE", type=_file_name,
+                       help="save the sweep as JSON for notebook 07 to load")
+    sweep.add_argument("--force", action="store_true", help="let --save replace a file that is not a saved sweep")
     sweep.set_defaults(run=_sweep)
 
     progress = commands.add_parser("progress", help="run your workspace's notebooks and list which exercises are done")
@@ -108,6 +120,13 @@ def build_parser():
     progress.add_argument("--timeout", type=int, default=600, help="seconds a cell may run (default: 600)")
     progress.set_defaults(run=_progress)
     return parser
+
+
+def _file_name(text):
+    """``--save``'s argument, if it is not empty: an empty name would train, then save nothing."""
+    if not text:
+        raise argparse.ArgumentTypeError("the file name is empty: give the file to save to, such as results.npz")
+    return text
 
 
 def _add_validation_size(parser):
@@ -118,17 +137,16 @@ def _add_validation_size(parser):
 def _train(args):
     from . import mnist
     from .network import Network
-    from .persistence import writable_path
 
     if args.save:
-        writable_path(args.save)  # fail now, not after the training
+        _check_save_target(args.save, args)  # fail now, not after the training
     training_data, validation_data, test_data = mnist.load_data(args.data, args.validation_size)
     n_pixels, n_classes = training_data[0][0].shape[0], training_data[0][1].shape[0]
     if args.sizes[0] != n_pixels or args.sizes[-1] != n_classes:
         raise ValueError(f"--sizes must start with {n_pixels} (the pixels of an image) and end with "
                          f"{n_classes} (one output per digit), got {' '.join(map(str, args.sizes))}")
     evaluation_data = _evaluation_data(args, validation_data, test_data)
-    net = Network(args.sizes, cost=args.cost, seed=args.seed, dtype=np.dtype(args.dtype))
+    net = Network(args.sizes, cost=args.cost, seed=args.seed, dtype=args.dtype)
     if args.init == "large":
         net.large_weight_initializer()
     elif args.init == "scaled":
@@ -147,17 +165,63 @@ def _train(args):
         print(f"Final: {history.test_correct[-1] / history.n_test:.2%}, best: {best / history.n_test:.2%} "
               f"(epoch {history.test_correct.index(best)})" + (" on the validation data" if args.evaluate_on == "validation" else ""))
     if args.save:
-        _save(net.save, args.save, "the network")
+        _save(net.save, args, "the network")
 
 
-def _save(write, path, what):
-    """Save with ``write(path)``, or to a fallback file if that fails; print where ``what`` went."""
+def _check_save_target(path, args):
+    """Refuse ``path`` if saving there would fail, or lose a file that ``args.command`` did not write (unless --force).
+
+    An empty file is replaced too: it holds nothing to lose, and the
+    fallback file of ``write_with_fallback`` is one, created empty just
+    before it is written.
+    """
+    from .persistence import is_saved_network, writable_path
+    from .sweep import is_saved_sweep
+
+    target = writable_path(path)
+    ours, kind = ((is_saved_network, "a saved network") if args.command == "train" else
+                  (is_saved_sweep, "a saved sweep"))
+    if target.exists() and target.stat().st_size and not (args.force or ours(target)):
+        raise FileExistsError(f"{path} exists and is not {kind}, and saving would replace it: give another file "
+                              f"name, or add --force to replace it")
+
+
+def _save(write, args, what):
+    """Save with ``write(args.save)``, or to a fallback file if that fails; print where ``what`` went.
+
+    The target is checked again first: a file may have appeared there during
+    training.  Ctrl-C and SIGTERM wait until the file is written, then stop
+    the program: the result of a long run is not lost in its last second.
+    """
     from .persistence import write_with_fallback
 
-    written, error = write_with_fallback(write, path)
+    def checked_write(path):
+        _check_save_target(path, args)
+        write(path)
+
+    with _signals_held() as received:
+        try:
+            written, error = write_with_fallback(checked_write, args.save)
+        except OSError as e:
+            raise OSError(f"{what} could not be saved anywhere: {describe(e)}") from None
     if error is not None:
-        raise OSError(f"could not write {path} ({_describe(error)}); {what} is saved in {written} instead")
+        raise OSError(f"could not write {args.save} ({describe(error)}); {what} is saved in {written} instead")
     print(f"Saved {what} to {written}")
+    if received:
+        raise Interrupted(f"interrupted: stopped once {what} was saved to {written}")
+
+
+@contextlib.contextmanager
+def _signals_held():
+    """Within the block, Ctrl-C (SIGINT) and SIGTERM are noted, not acted on; yields the list of those received."""
+    received = []
+    previous = {signum: signal.signal(signum, lambda signum, frame: received.append(signum))
+                for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield received
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def _evaluate(args):
@@ -187,30 +251,33 @@ def _evaluation_data(args, validation_data, test_data):
 
 def _sweep(args):
     from . import mnist
-    from .sweep import DEFAULT_ETAS, SweepInterrupted, run_sweep, save_sweep
+    from .sweep import DEFAULT_ETAS, SweepInterrupted, check_etas, run_sweep, save_sweep
 
-    from .persistence import writable_path
-
+    etas = check_etas(args.etas or DEFAULT_ETAS)
     if args.save:
-        writable_path(args.save)  # fail now, not after the training
+        _check_save_target(args.save, args)  # fail now, not after the training
     training_data, validation_data, test_data = mnist.load_data(args.data, args.validation_size)
     evaluation_data = _evaluation_data(args, validation_data, test_data)
     print(f"{'eta':>8}  {args.evaluate_on} accuracy per epoch")
-    show = lambda eta, run: print(f"{eta:>8g}  " + "  ".join(f"{a:6.2%}" for a in run["accuracy"]), flush=True)
+    show = lambda eta, run: print(f"{eta:>8g}  " + ("diverged" if run is None else
+                                                    "  ".join(f"{a:6.2%}" for a in run["accuracy"])), flush=True)
     try:
-        result = run_sweep(args.etas or DEFAULT_ETAS, training_data, evaluation_data, epochs=args.epochs,
-                           hidden=args.hidden, mini_batch_size=args.mini_batch_size, seed=args.seed, on_result=show,
+        result = run_sweep(etas, training_data, evaluation_data, epochs=args.epochs, hidden=args.hidden,
+                           mini_batch_size=args.mini_batch_size, seed=args.seed, on_result=show,
                            measured_on=args.evaluate_on)
     except SweepInterrupted as stop:
         finished = [run["eta"] for run in stop.sweep["runs"]]
         if not (args.save and finished):
             raise Interrupted("interrupted: no learning rate finished" if not finished else
                               "interrupted: the sweep was not saved (no --save)") from None
-        _save(lambda path: save_sweep(stop.sweep, path), args.save,
+        _save(lambda path: save_sweep(stop.sweep, path), args,
               f"the {len(finished)} learning rates finished ({' '.join(f'{eta:g}' for eta in finished)})")
         raise Interrupted("interrupted: the learning rates not finished were not run or saved") from None
+    if not result["runs"]:
+        diverged = " ".join(f"{eta:g}" for eta in result["diverged"])
+        raise FloatingPointError(f"every learning rate diverged ({diverged}): try smaller ones")
     if args.save:
-        _save(lambda path: save_sweep(result, path), args.save, "the sweep")
+        _save(lambda path: save_sweep(result, path), args, "the sweep")
 
 
 def _progress(args):
@@ -224,24 +291,32 @@ def main(argv=None):
 
     0 success; 1 training diverged; 2 bad arguments or an expected failure
     (a file missing, unreadable or unwritable, too little memory), said in
-    one line; 130 Ctrl-C, saying what was and was not saved.
+    one line; 130 Ctrl-C or SIGTERM, saying what was and was not saved.
     """
+    for stream in (sys.stdout, sys.stderr):  # an encoding without η or ✓ (cp1252): escapes, not a crash
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     parser = build_parser()
+    command = parser.prog
+    sigterm_handler = signal.signal(signal.SIGTERM, signal.default_int_handler)  # SIGTERM stops as Ctrl-C does
     try:
         args = parser.parse_args(argv)
-        args.run(args)
+        command = f"{parser.prog} {args.command}"
+        with warnings.catch_warnings():
+            warnings.showwarning = lambda message, *where: _show_warning(command, message)
+            args.run(args)
     except UsageError as e:
         print(f"python -m nndl: error: {e}", file=sys.stderr)
         return 2
     except (ValueError, OSError) as e:
-        print(f"python -m nndl {args.command}: error: {_describe(e)}", file=sys.stderr)
+        print(f"{command}: error: {describe(e)}", file=sys.stderr)
         return 2
     except MemoryError as e:
-        print(f"python -m nndl {args.command}: error: not enough memory ({_describe(e)}): "
-              "choose smaller sizes", file=sys.stderr)
+        advice = "choose smaller sizes" if args.command in ("train", "sweep") else "close other programs and try again"
+        print(f"{command}: error: not enough memory ({describe(e)}): {advice}", file=sys.stderr)
         return 2
     except FloatingPointError as e:
-        print(f"python -m nndl {args.command}: {e}", file=sys.stderr)
+        print(f"{command}: {e}", file=sys.stderr)
         return 1
     except Interrupted as e:
         print(e, file=sys.stderr)
@@ -249,11 +324,18 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    finally:
+        signal.signal(signal.SIGTERM, sigterm_handler)
     return 0
 
 
-def _describe(error):
-    """An exception as one line: an OSError from the system as "FILE: reason", any other as its message."""
-    if isinstance(error, OSError) and error.strerror and error.filename:
-        return f"{error.filename}: {error.strerror}"
-    return " ".join(str(error).split()) or type(error).__name__
+LIBRARY_ADVICE = {"net.default_weight_initializer()": "--init scaled"}
+"""Advice in the library's messages, and the option that follows it on the command line."""
+
+
+def _show_warning(command, message):
+    """Print a warning as one line, "COMMAND: warning: ...", without a line of source code, its advice as options."""
+    text = describe(message)
+    for call, option in LIBRARY_ADVICE.items():
+        text = text.replace(call, option)
+    print(f"{command}: warning: {text}", file=sys.stderr)

@@ -109,5 +109,5 @@ def regime(surface, eta):
 
 def _check_eta(eta):
     if isinstance(eta, bool) or not isinstance(eta, Real) or not 0 < eta < math.inf:
-        raise ValueError(f"the learning rate eta must be a positive number, got {eta!r}")
+        raise ValueError(f"the learning rate eta must be a positive, finite number, got {eta!r}")
     return float(eta)

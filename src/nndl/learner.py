@@ -16,31 +16,40 @@ cells.
 A learner's work is never overwritten: ``setup`` copies in only notebooks the
 workspace does not have yet, and *reports* a copy whose course notebook has
 changed since it was made.  ``--refresh NAME`` then renames the old copy to a
-backup and writes the new version.  The file ``.course-versions.json`` in the
-workspace records, per notebook, a fingerprint of the learner version the
-copy was made from.
+backup and writes the new version.  Each copy carries in its notebook metadata
+(``nndl.course_version``) a fingerprint of the learner version it was made
+from.  JupyterLab keeps that stamp when the learner saves, so the file itself
+says where its content came from, even after JupyterLab has saved an old copy
+back over a refreshed one.  Copies made before the stamp existed have their
+fingerprint in the workspace file ``.course-versions.json`` instead.  ``~`` in
+a workspace path means the home folder, as in a shell.
 """
 import argparse
 import copy
+import errno
 import hashlib
 import json
 import os
 import re
+import stat
 import sys
 import time
 from pathlib import Path
 
 import nbformat
 
-from .persistence import atomic_write
+from .messages import describe as _describe
+from .persistence import atomic_write, writable_path
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
-WORKSPACE = Path(os.environ.get("NNDL_WORKSPACE") or ROOT / "workspace")  # as in course.py
-VERSIONS = ".course-versions.json"
+WORKSPACE = Path(os.environ.get("NNDL_WORKSPACE") or ROOT / "workspace").expanduser()  # as in course.py
+VERSIONS = ".course-versions.json"  # the fingerprints of copies made before copies were stamped
+STAMP = "nndl"  # the notebook metadata key of a copy's stamp: {"course_version": fingerprint}
 CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"  # the stub nndl.teach configures for nbgrader
 TEXT_STUB = "YOUR ANSWER HERE"  # nbgrader's stub for a written answer
 RAISES = "raises-exception"  # JupyterLab's Run All and nbclient go on after such a cell fails
+ELSEWHERE = "NNDL_WORKSPACE=DIR python3 course.py setup"  # how to choose another workspace folder
 
 
 def nbgrader_meta(cell):
@@ -100,10 +109,109 @@ def fingerprint(notebook):
     return hashlib.sha256(_text(notebook).encode()).hexdigest()[:16]
 
 
+def _copy_text(notebook):
+    """The text of the learner's copy of the learner version ``notebook``: the version, stamped with its fingerprint."""
+    stamped = copy.deepcopy(notebook)
+    stamped.metadata[STAMP] = {"course_version": fingerprint(notebook)}
+    return _text(stamped)
+
+
+def _stamp(text):
+    """The fingerprint stamped in the text of a workspace copy, or None (made before stamps, or not a notebook)."""
+    try:
+        return json.loads(text)["metadata"][STAMP]["course_version"]
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def read_text(path, errors="strict"):
+    """The text of the file ``path`` (UTF-8); a ValueError saying what it is if it is not a regular file.
+
+    A folder, a named pipe, a device or a socket is refused before it is opened:
+    reading a named pipe would wait forever for a writer, and a device may never end.
+    """
+    mode = os.stat(path).st_mode  # a missing file: FileNotFoundError, naming it
+    if not stat.S_ISREG(mode):
+        kind = ("a folder" if stat.S_ISDIR(mode) else "a named pipe (FIFO)" if stat.S_ISFIFO(mode)
+                else "a device or a socket")
+        raise ValueError(f"it is {kind}, not a file")
+    return Path(path).read_text(encoding="utf-8", errors=errors)
+
+
+def read_notebook(path):
+    """The notebook in the file ``path`` in nbformat 4, and the nbformat version the file has.
+
+    A notebook in nbformat 3 is converted in memory.  Anything else raises a
+    ValueError saying what is wrong with it: not a file (``read_text``), not
+    JSON, JSON that is not a notebook (``[]``, ``{}``), or a notebook that does
+    not follow its format's schema (a JupyterLab notebook always does).
+    """
+    text = read_text(path)
+    try:
+        content = json.loads(text)
+    except ValueError as e:
+        raise ValueError(f"it is not JSON: {e}") from None
+    version = content.get("nbformat") if isinstance(content, dict) else None
+    if not isinstance(version, int):
+        raise ValueError("it is not a notebook: it has no nbformat version")
+    minor = content.get("nbformat_minor", 0)
+    if version not in (3, 4) or not isinstance(minor, int):
+        raise ValueError(f"its nbformat version is {version}.{minor!r}; nndl reads nbformat 4 and 3")
+    problem = next(nbformat.validator.iter_validate(content), None)  # the schema's first complaint, if any
+    if problem:
+        raise ValueError(f"it is not a valid notebook: {problem.message}")
+    return nbformat.convert(nbformat.reads(text, as_version=nbformat.NO_CONVERT), 4), version
+
+
 def write_atomically(path, text):
-    """Write ``text`` to ``path`` so that a crash never leaves half a file (``persistence.atomic_write``)."""
-    with atomic_write(path) as f:
-        f.write(text.encode("utf-8"))
+    """Write ``text`` to ``path`` so that a crash never leaves half a file (``persistence.atomic_write``).
+
+    If writing fails (a full disk), the old file is untouched and the ``OSError`` names ``path``.
+    """
+    try:
+        with atomic_write(path) as f:
+            f.write(text.encode("utf-8"))
+    except OSError as e:
+        if e.strerror and e.filename is None:  # the system's "No space left on device" names no file
+            e.filename = str(path)
+        raise
+
+
+def _backup_path(path):
+    """A free name beside ``path`` to keep it under: ``STEM.backup-YYYYmmdd-HHMMSS[-N]SUFFIX``."""
+    stem, n = f"{path.stem}.backup-{time.strftime('%Y%m%d-%H%M%S')}", 1
+    backup = path.with_name(f"{stem}{path.suffix}")
+    while backup.exists():  # two within a second: keep both
+        n += 1
+        backup = path.with_name(f"{stem}-{n}{path.suffix}")
+    return backup
+
+
+def workspace_folder(workspace):
+    """``workspace`` as a ``Path`` (``~`` expanded), created if need be; an OSError saying what to do if it can't be."""
+    workspace = Path(workspace).expanduser()
+    if workspace.exists() and not workspace.is_dir():
+        raise NotADirectoryError(f"the workspace {workspace} is a file, not a folder: move that file away, "
+                                 f"or choose another folder: {ELSEWHERE}")
+    try:
+        workspace.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OSError(f"cannot create the workspace folder {workspace} ({e.strerror}): choose another folder: {ELSEWHERE}") from None
+    return workspace
+
+
+def write_in_workspace(path, text):
+    """``write_atomically`` for a file of the workspace: an OSError that says how to fix it if it fails."""
+    try:
+        write_atomically(path, text)
+    except OSError as e:
+        if e.errno in (errno.ENOSPC, errno.EDQUOT):
+            how = f": free some space on that disk, or choose another folder: {ELSEWHERE}"
+        elif e.errno:
+            how = f": choose another folder: {ELSEWHERE}"
+        else:  # the message of ``writable_path``, which already says to choose another folder
+            how = f" ({ELSEWHERE})"
+        raise OSError(_describe(e) + how) from None
 
 
 def course_notebooks(notebooks=NOTEBOOKS):
@@ -112,69 +220,86 @@ def course_notebooks(notebooks=NOTEBOOKS):
             for path in sorted(Path(notebooks).glob("[0-9][0-9]_*.ipynb"))}
 
 
+def _load_versions(path):
+    """The record at ``path``, ``{notebook name: fingerprint}``; a ValueError saying why if it is anything else."""
+    if path.is_dir():
+        raise ValueError("it is a folder")
+    try:
+        versions = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as e:
+        raise ValueError(f"it is not JSON: {e}") from None
+    if not (isinstance(versions, dict) and all(isinstance(v, str) for v in versions.values())):
+        raise ValueError("it does not map notebook names to fingerprints")
+    return versions
+
+
 def _read_versions(workspace):
-    path = Path(workspace) / VERSIONS
-    return json.loads(path.read_text()) if path.exists() else {}
-
-
-def _write_versions(workspace, versions):
-    write_atomically(Path(workspace) / VERSIONS, json.dumps(versions, indent=1, sort_keys=True) + "\n")
+    path = workspace / VERSIONS
+    if not path.exists():
+        return {}, None
+    try:
+        return _load_versions(path), None
+    except ValueError as e:
+        backup = _backup_path(path)
+        path.rename(backup)
+        return {}, f"{VERSIONS} could not be read ({e}); it is kept as {backup.name} and rebuilt from your copies"
 
 
 def setup(workspace=WORKSPACE, notebooks=NOTEBOOKS):
-    """Fill ``workspace`` with the learner versions it lacks; returns ``{"added", "kept", "changed"}`` name lists.
-
-    "changed" lists the copies whose course notebook changed since they were made: they are left as they are.
-    """
-    workspace = Path(workspace)
-    workspace.mkdir(parents=True, exist_ok=True)
-    versions = _read_versions(workspace)
-    report = {"added": [], "kept": [], "changed": []}
+    workspace = workspace_folder(workspace)
+    versions, note = _read_versions(workspace)
+    recorded = dict(versions)
+    report = {"added": [], "kept": [], "changed": [], "unknown": [], "record": note}
     for name, notebook in course_notebooks(notebooks).items():
         target, current = workspace / name, fingerprint(notebook)
         if not target.exists():
-            write_atomically(target, _text(notebook))
-            versions[name] = current
+            write_atomically(target, _copy_text(notebook))
             report["added"].append(name)
-        elif versions.get(name, current) != current:
-            report["changed"].append(name)
-        else:
-            versions.setdefault(name, current)
-            report["kept"].append(name)
-    _write_versions(workspace, versions)
+            continue
+        text = target.read_text(encoding="utf-8", errors="replace")
+        made_from = _stamp(text) or versions.get(name)
+        if made_from is None and text == _text(notebook):
+            made_from = versions[name] = current
+        report["unknown" if made_from is None else "kept" if made_from == current else "changed"].append(name)
+    if versions != recorded:
+        write_atomically(workspace / VERSIONS, json.dumps(versions, indent=1, sort_keys=True) + "\n")
     return report
 
 
 def refresh(name, workspace=WORKSPACE, notebooks=NOTEBOOKS):
     """Replace the workspace copy ``name`` by the course's current learner version.
 
-    The old copy is renamed, never deleted: ``NAME.backup-YYYYmmdd-HHMMSS.ipynb``.
-    Returns the new copy's path and the backup's (None when there was no copy).
+    The old copy is renamed, never deleted: ``NAME.backup-YYYYmmdd-HHMMSS.ipynb``; if the new
+    version cannot be written (a full disk), it gets its own name back.  The record is left as it
+    is: the new copy's stamp says its version.  Returns the new copy's path and the backup's (None
+    when there was no copy).
     """
-    workspace, name = Path(workspace), Path(name).name
+    name = Path(name).name
     if not name.endswith(".ipynb"):
         name += ".ipynb"
     available = course_notebooks(notebooks)
     if name not in available:
         raise ValueError(f"no course notebook {name}: choose one of {', '.join(available)}")
-    workspace.mkdir(parents=True, exist_ok=True)
-    target = workspace / name
-    backup = None
-    if target.exists():
-        stem, n = f"{target.stem}.backup-{time.strftime('%Y%m%d-%H%M%S')}", 1
-        backup = target.with_name(f"{stem}.ipynb")
-        while backup.exists():  # two refreshes within a second: keep both backups
-            n += 1
-            backup = target.with_name(f"{stem}-{n}.ipynb")
+    target = workspace_folder(workspace) / name
+    writable_path(target)  # a read-only workspace: fail before renaming anything
+    backup = _backup_path(target) if target.exists() else None
+    if backup:
         target.rename(backup)
-    write_atomically(target, _text(available[name]))
-    _write_versions(workspace, {**_read_versions(workspace), name: fingerprint(available[name])})
+    try:
+        write_atomically(target, _copy_text(available[name]))
+    except OSError as e:
+        if backup:
+            backup.rename(target)  # never leave the learner without the notebook under its own name
+        kept = "; your copy is as it was" if backup else ""
+        raise OSError(f"could not write the new version of {name} ({_describe(e)}){kept}") from None
     return target, backup
 
 
 def describe(report, workspace=WORKSPACE):
     """The set-up report in words, for the terminal."""
-    lines = [f"Your workspace: {Path(workspace).resolve()}"]
+    lines = [f"Your workspace: {Path(workspace).expanduser().resolve()}"]
+    if report["record"]:
+        lines.append(f"  {report['record']}")
     if report["added"]:
         lines.append(f"  copied in: {', '.join(report['added'])}")
     if report["kept"]:
@@ -182,6 +307,10 @@ def describe(report, workspace=WORKSPACE):
     for name in report["changed"]:
         lines.append(f"  {name} has changed in the course since your copy was made; your copy is kept.\n"
                      f"    To get the new version: python3 course.py setup --refresh {Path(name).stem}"
+                     f" (your copy is kept as a backup beside it)")
+    for name in report["unknown"]:
+        lines.append(f"  {name}: it is not known which course version your copy was made from; your copy is kept.\n"
+                     f"    To be sure to have the current version: python3 course.py setup --refresh {Path(name).stem}"
                      f" (your copy is kept as a backup beside it)")
     return "\n".join(lines)
 
@@ -206,6 +335,25 @@ def tag_exercise_cells(path):
     return added
 
 
+def tag_notebooks(paths):
+    """``tag_exercise_cells`` for each file of ``paths``, saying what it did; returns the exit status.
+
+    A file that cannot be tagged is reported in one line (and the status is 2); the others are tagged.
+    """
+    status = 0
+    for path in paths:
+        try:
+            print(f"{path}: {tag_exercise_cells(path)} cells tagged {RAISES}")
+            continue
+        except ValueError as e:
+            problem = f"{path}: {e}; give the path of a notebook"
+        except OSError as e:
+            problem = _describe(e)
+        print(f"python -m nndl.learner tag: error: {problem}", file=sys.stderr)
+        status = 2
+    return status
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m nndl.learner", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -216,19 +364,19 @@ def main(argv=None):
     tag = commands.add_parser("tag", help="tag the exercise and graded-test cells raises-exception")
     tag.add_argument("notebooks", nargs="+")
     args = parser.parse_args(argv)
-    if args.command == "tag":
-        for path in args.notebooks:
-            print(f"{path}: {tag_exercise_cells(path)} cells tagged {RAISES}")
-        return 0
     try:
+        if args.command == "tag":
+            for path in args.notebooks:
+                print(f"{path}: {tag_exercise_cells(path)} cells tagged {RAISES}")
+            return 0
         for name in args.refresh:
             target, backup = refresh(name, args.workspace)
             kept = f"; your old copy is now {backup.name}" if backup else ""
             print(f"{target}: the course's current version{kept}")
-    except ValueError as e:
-        print(f"python -m nndl.learner: error: {e}", file=sys.stderr)
+        print(describe(setup(args.workspace), args.workspace))
+    except (ValueError, OSError) as e:
+        print(f"python -m nndl.learner: error: {_describe(e)}", file=sys.stderr)
         return 2
-    print(describe(setup(args.workspace), args.workspace))
     return 0
 
 

@@ -30,9 +30,11 @@ and dimensions (count, 28, 28); labels have 2049 and dimension (count,).
 import functools
 import gzip
 import hashlib
+import io
 import math
 import operator
 import os
+import stat
 import zlib
 from pathlib import Path
 from numbers import Integral
@@ -62,6 +64,8 @@ SHA256 = {  # of the original, uncompressed files
 
 IMAGES_MAGIC, LABELS_MAGIC = 2051, 2049
 IDX_TYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
+COPY_AGAIN = "copy or download the file again"
+"""The advice for a damaged data file (the shipped files get `git checkout` instead)."""
 
 
 class MnistError(ValueError):
@@ -156,8 +160,12 @@ def _load_arrays(folder, verify, validation_size):
         raise MnistError(f"the data path {folder} is a file, not a folder: " + _fix_hint(verify, folder))
     if not folder.is_dir():
         raise MnistError(f"the data folder {folder} does not exist: " + _fix_hint(verify, folder))
-    train = _read_split(folder, "train", verify)
-    test = _read_split(folder, "test", verify)
+    train, train_images, train_size = _read_split(folder, "train", verify)
+    test, test_images, test_size = _read_split(folder, "test", verify)
+    if test_size != train_size:
+        raise MnistError(f"the training and test images differ in size: {train_images} holds images of "
+                         f"{_by(train_size)}, {test_images} of {_by(test_size)}; a network or the baseline needs "
+                         "one size for both: use the four files of one data set")
     if not 0 <= validation_size < len(train.labels):
         raise ValueError(f"validation_size must be from 0 to {len(train.labels) - 1}, since {folder} has "
                          f"{len(train.labels)} training images, got {validation_size} (on the command line: "
@@ -171,12 +179,11 @@ def _load_arrays(folder, verify, validation_size):
 
 
 def _read_split(folder, part, verify):
+    """``(Split, images_path, (rows, columns))``: one part of the data, the file of its images and their size."""
     images_path = _find(folder, FILES[f"{part}_images"], verify)
     labels_path = _find(folder, FILES[f"{part}_labels"], verify)
-    images = read_idx(images_path, IMAGES_MAGIC, verify)
+    images = read_idx(images_path, IMAGES_MAGIC, verify)  # its magic number makes it (count, rows, columns)
     labels = read_idx(labels_path, LABELS_MAGIC, verify)
-    if images.ndim != 3:
-        raise MnistError(f"{images_path} holds an array of shape {images.shape}, not (count, rows, columns) images")
     if len(images) == 0:
         raise MnistError(f"{images_path} holds no images: its header gives the shape {images.shape}")
     if len(images) != len(labels):
@@ -187,12 +194,13 @@ def _read_split(folder, part, verify):
     pixels = np.multiply(images.reshape(len(images), math.prod(images.shape[1:])), 1 / 255, dtype=np.float32)
     labels = labels.astype(np.int64)
     pixels.flags.writeable = labels.flags.writeable = False
-    return Split(pixels, labels)
+    return Split(pixels, labels), images_path, images.shape[1:]
 
 
 def _find(folder, name, verify):
+    """The path of ``name`` (gzipped or not) in ``folder``; ``read_idx`` then refuses it if it is not a file."""
     for candidate in (folder / f"{name}.gz", folder / name):
-        if candidate.is_file():
+        if candidate.exists() or candidate.is_symlink():
             return candidate
     raise MnistError(f"{folder} has neither {name}.gz nor {name}: " + _fix_hint(verify, folder))
 
@@ -212,59 +220,148 @@ def _fix_hint(verify, folder):
 def read_idx(path, expected_magic=None, verify=False):
     """Read an IDX file (gzipped or raw) into a NumPy array, checking everything the header promises.
 
-    ``expected_magic`` (2051 for images, 2049 for labels) is checked when
-    given.  With ``verify=True`` the decompressed bytes must have the SHA-256
-    of the original MNIST file of the same name.  Any problem raises
-    ``MnistError`` naming the file.
+    The header comes first and is checked before any data is read.  Then
+    the size the header promises is compared with the file's: its size on
+    disk, or for a gzip file the uncompressed size its last 4 bytes record
+    (ISIZE, modulo 2**32), so a damaged file is refused before memory is
+    set aside for what it promises.  (A gzip file made of several members,
+    ``cat a.gz b.gz``, records only its last member's size: gunzip it.)
+    Last, the bytes promised are read, and one more to catch extra data.
+
+    ``expected_magic`` (2051 for images, 2049 for labels: MNIST's files of
+    unsigned bytes) is checked when given.  With ``verify=True`` the
+    decompressed bytes must have the SHA-256 of the original MNIST file of
+    the same name.  Any problem raises ``MnistError`` naming the file.
     """
     path = Path(path)
+    _check_regular_file(path)
+    advice = _fix_hint(True, path.parent) if verify else COPY_AGAIN
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as file:
+            gzipped = file.read(2) == b"\x1f\x8b"
+            size = file.seek(0, os.SEEK_END)
+            if gzipped:
+                file.seek(max(size - 4, 0))
+                size = int.from_bytes(file.read(4), "little")  # ISIZE
+            file.seek(0)
+            with gzip.GzipFile(fileobj=file) if gzipped else file as stream:
+                header, array = _read_idx(stream, path, expected_magic, advice, size, gzipped)
+    except (gzip.BadGzipFile, EOFError, zlib.error) as e:
+        raise MnistError(f"{path} is a damaged gzip archive ({e}): {advice}") from None
     except OSError as e:
         raise MnistError(f"cannot read {path}: {e.strerror}") from None
-    if raw[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError, zlib.error) as e:
-            raise MnistError(f"{path} is a damaged gzip archive ({e}): copy or download the file again") from None
     if verify:
-        _verify(path, raw)
-    return parse_idx(raw, path, expected_magic)
+        _verify(path, header, array)
+    return array
 
 
 def parse_idx(raw, name="<bytes>", expected_magic=None):
     """Parse the bytes of an IDX file; ``name`` only appears in error messages."""
-    if len(raw) < 4:
-        raise MnistError(f"{name} is too short ({len(raw)} bytes) to be an IDX file")
-    magic = int.from_bytes(raw[:4], "big")
-    type_code, ndim = raw[2], raw[3]
-    if raw[:2] != b"\0\0" or type_code not in IDX_TYPES or ndim == 0:
+    return _read_idx(io.BytesIO(raw), name, expected_magic, size=len(raw))[1]
+
+
+def _check_regular_file(path):
+    """Refuse a folder, a FIFO, a device or a broken link before opening it: reading a FIFO would wait forever."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        problem = f"is a link to {os.readlink(path)}, which does not exist" if path.is_symlink() else "does not exist"
+        raise MnistError(f"{path} {problem}: put the IDX file there") from None
+    except OSError as e:
+        raise MnistError(f"cannot read {path}: {e.strerror}") from None
+    if not stat.S_ISREG(mode):
+        kind = ("a folder" if stat.S_ISDIR(mode) else "a named pipe (FIFO)" if stat.S_ISFIFO(mode)
+                else "a device or socket")
+        raise MnistError(f"{path} is {kind}, not a file: put the IDX file there")
+
+
+def _read_idx(stream, name, expected_magic, advice=COPY_AGAIN, size=None, gzipped=False):
+    """``(header, array)`` from a binary stream: the header checked, then exactly the data it promises.
+
+    ``size`` is the stream's length in bytes if known beforehand (for a
+    gzip file, ISIZE: the length modulo 2**32); a header that promises
+    another length is then refused before its data is read.  ``advice``
+    ends the message when the data is cut short or runs on.
+    """
+    start = stream.read(4)
+    if len(start) < 4:
+        raise MnistError(f"{name} is too short ({len(start)} bytes) to be an IDX file")
+    magic = int.from_bytes(start, "big")
+    type_code, ndim = start[2], start[3]
+    if start[:2] != b"\0\0" or type_code not in IDX_TYPES or ndim == 0:
         raise MnistError(f"{name} is not an IDX file: it starts with magic number {magic}, "
                          f"while MNIST images start with {IMAGES_MAGIC} and labels with {LABELS_MAGIC}")
     if expected_magic is not None and magic != expected_magic:
-        kinds = {IMAGES_MAGIC: "images", LABELS_MAGIC: "labels"}
-        raise MnistError(f"{name} has magic number {magic}, but {kinds.get(expected_magic, 'this file')} "
-                         f"need {expected_magic}: are the image and label files swapped?")
-    header = 4 + 4 * ndim
-    if len(raw) < header:
-        raise MnistError(f"{name} is truncated inside its header: it needs {header} bytes, has {len(raw)}")
-    dims = tuple(int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim))
+        raise MnistError(_wrong_kind(name, magic, expected_magic))
+    dims_bytes = stream.read(4 * ndim)
+    if len(dims_bytes) < 4 * ndim:
+        raise MnistError(f"{name} is truncated inside its header: it needs {4 + 4 * ndim} bytes, "
+                         f"has {4 + len(dims_bytes)}")
+    dims = tuple(int.from_bytes(dims_bytes[i:i + 4], "big") for i in range(0, 4 * ndim, 4))
     dtype = np.dtype(IDX_TYPES[type_code])
-    expected = math.prod(dims) * dtype.itemsize  # exact: NumPy's product of int64s could overflow
-    actual = len(raw) - header
-    if actual != expected:
-        problem = "is truncated" if actual < expected else "has extra bytes at its end"
-        raise MnistError(f"{name} {problem}: its header promises {dims} values, {expected} bytes of "
-                         f"data, but it holds {actual}; copy or download the file again")
-    return np.frombuffer(raw, dtype, offset=header).reshape(dims)
+    header = start + dims_bytes
+    total = len(header) + math.prod(dims) * dtype.itemsize  # exact: NumPy's product of int64s could overflow
+
+    def refuse(problem, holds):
+        raise MnistError(f"{name} {problem}: its header promises {_in_words(dims)}, {total} bytes with the header, "
+                         f"but the file holds {holds} bytes; {advice}")
+
+    if gzipped and size != total % 2**32:  # before any memory is set aside for the data
+        refuse("is truncated or damaged", f"about {size}")
+    if not gzipped and size is not None and size != total:
+        refuse("is truncated" if size < total else "has extra bytes at its end", size)
+    data = _read_at_most(stream, total - len(header) + 1)  # a gzip file's true length is known only once read
+    if len(header) + len(data) < total:
+        refuse("is truncated", len(header) + len(data))
+    if len(header) + len(data) > total:
+        refuse("has extra bytes at its end", f"more than {total}")
+    return header, np.frombuffer(data, dtype).reshape(dims)
 
 
-def _verify(path, raw):
+def _in_words(dims):
+    """An IDX header's dimensions as a reader counts them: "60000 images of 28×28", else "(60000,) values"."""
+    return f"{dims[0]} images of {_by(dims[1:])}" if len(dims) == 3 else f"{dims} values"
+
+
+def _by(size):
+    """An image size as it is written: (28, 28) is "28×28"."""
+    return "×".join(map(str, size))
+
+
+def _wrong_kind(name, magic, expected_magic):
+    """Why a file whose magic number is not ``expected_magic`` cannot be used: the other kind, type or shape."""
+    kinds = {IMAGES_MAGIC: "images", LABELS_MAGIC: "labels"}
+    kind = kinds.get(expected_magic, "this file")
+    type_code, ndim = divmod(magic, 256)
+    if magic in kinds:
+        return (f"{name} holds {kinds[magic]} (magic number {magic}), but {kind} need {expected_magic}: "
+                "are the image and label files swapped?")
+    if type_code != expected_magic // 256:
+        return (f"{name} holds {np.dtype(IDX_TYPES[type_code]).name} data (IDX type 0x{type_code:02X}); "
+                "MNIST files hold unsigned bytes (0x08)")
+    return (f"{name} has {ndim} dimensions (magic number {magic}), but {kind} have {expected_magic % 256} "
+            f"(magic number {expected_magic})")
+
+
+def _read_at_most(stream, limit):
+    """Up to ``limit`` bytes from ``stream``, 16 MiB at a time: memory grows only with the bytes really there."""
+    data = bytearray()
+    while len(data) < limit:
+        block = stream.read(min(1 << 24, limit - len(data)))
+        if not block:
+            break
+        data += block
+    return data
+
+
+def _verify(path, header, array):
     name = path.name.removesuffix(".gz")
     expected = SHA256.get(name)
     if expected is None:
         return
-    actual = hashlib.sha256(raw).hexdigest()
+    digest = hashlib.sha256(header)
+    digest.update(array)
+    actual = digest.hexdigest()
     if actual != expected:
         raise MnistError(f"{path} does not match the original MNIST file {name} (SHA-256 {actual[:12]}..., "
                          f"expected {expected[:12]}...): " + (
@@ -285,8 +382,9 @@ def expanded(training_data):
     rows = training_data.as_rows() if hasattr(training_data, "as_rows") else None
     if rows is None:
         try:
-            pairs = list(training_data)
-            rows = (np.array([np.ravel(x) for x, _ in pairs]), np.array([np.ravel(y) for _, y in pairs]))
+            pairs = list(training_data)  # each y an int label or a one-hot column, kept in its form
+            rows = (np.array([np.ravel(x) for x, _ in pairs]), np.array([y if np.ndim(y) == 0 else np.ravel(y)
+                                                                         for _, y in pairs]))
         except (TypeError, ValueError):
             raise TypeError("expanded() needs training data as load_data() returns it: a list of (x, y) pairs") from None
     images, targets = rows
@@ -360,4 +458,4 @@ class ExpandedPairs:
             raise IndexError(f"index {i} out of range for {len(self)} pairs")
         images, targets = self._rows
         y = targets[i]
-        return images[i].reshape(-1, 1), (y.reshape(-1, 1) if np.ndim(y) else y)
+        return images[i].reshape(-1, 1), (y.reshape(-1, 1) if np.ndim(y) else y.item())

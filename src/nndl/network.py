@@ -29,14 +29,15 @@ prints and decides between epochs in ``nndl.training``.
 """
 import numpy as np
 
-from .checking import (as_rows, as_target, check_count, check_dropout, check_dtype, check_eta, check_input,
-                       check_lmbda, check_parameters, check_seed, check_sizes)
+from .checking import (as_rows, as_target, check_count, check_dropout, check_dtype, check_eta,
+                       check_evaluation_data, check_input, check_lmbda, check_not_empty, check_parameter_shapes,
+                       check_parameters, check_seed, check_sizes, classes)
 from .costs import COSTS, check_cost
 from .folded import FoldedNetwork
 from .functions import quadratic_cost_derivative, sigmoid, sigmoid_prime
 from .persistence import read_network_arrays, write_network_arrays
 from .training import (History, Schedule, TrainingWarning, check_finite, count_correct, epoch_line,
-                       one_blas_thread, progress_bar, total_cost, warn_if_saturated, weight_decay)
+                       one_blas_thread, progress_bar, saturation, total_cost, warn_if_saturated, weight_decay)
 
 FORMAT_VERSION = 1
 
@@ -62,11 +63,15 @@ class Network:
         its name ("cross-entropy"...).  Given a cost, the weights start from
         ``default_weight_initializer`` (N(0, 1/n_in)), as in the book's
         ``network2.py``; without one (None), everything is chapter 1's.
+
+        A single output neuron makes a binary classifier: its labels are 0
+        and 1, and it answers 1 when its output is above ½.  A softmax layer
+        needs at least two neurons, so ``LogLikelihoodCost`` is refused there.
         """
         self.sizes = check_sizes(sizes)
         self.num_layers = len(self.sizes)
         self.dtype = check_dtype(dtype)
-        self.cost = None if cost is None else check_cost(cost)
+        self.cost = None if cost is None else check_cost(cost, self.sizes[-1])
         self.rng = np.random.default_rng(check_seed(seed))
         if self.cost is None:
             self.large_weight_initializer()
@@ -98,6 +103,7 @@ class Network:
         side, shape (n_in, m), in which case the result is (n_out, m).
         """
         a = check_input(a, self.sizes[0])
+        check_parameter_shapes(self.sizes, self.weights, self.biases)
         for b, w in zip(self.biases[:-1], self.weights[:-1]):
             a = sigmoid(w @ a + b)
         return self._output_activation(self.weights[-1] @ a + self.biases[-1])
@@ -125,8 +131,10 @@ class Network:
         Data with NaN or infinite numbers are refused before training.  If the
         weights become infinite, training stops with a FloatingPointError; if
         every output neuron saturates (σ'(z) ≈ 0, so that BP1 gives no
-        gradient), a ``TrainingWarning`` names η: both are the sign of a
-        learning rate far too large.
+        gradient; with chapter 3's costs, every neuron of the last hidden
+        layer, for BP2), a ``TrainingWarning`` names η: both are the sign of
+        a learning rate far too large (or, if the network started that way,
+        of initial weights too large for its layers).
 
         As in the book, training puts new arrays into ``weights`` and
         ``biases``: read them from the network after training, since an array
@@ -155,18 +163,20 @@ class Network:
         check_count("mini_batch_size", mini_batch_size, minimum=1)
         eta = check_eta(eta)
         lmbda = check_lmbda(lmbda)
-        keep = 1.0 - check_dropout(dropout)
+        keep = 1.0 - check_dropout(dropout, self.sizes)
         stall_limits = [check_count(name, value, minimum=0) for name, value in
                         (("early_stopping_n", early_stopping_n), ("halve_eta_n", halve_eta_n))]
-        if test_data is None and (any(stall_limits) or monitor_evaluation_cost):
-            raise ValueError("early_stopping_n, halve_eta_n and monitor_evaluation_cost need evaluation data: "
-                             "pass test_data (for instance the validation data)")
+        check_evaluation_data(test_data, "test_data", early_stopping_n=early_stopping_n, halve_eta_n=halve_eta_n,
+                              monitor_evaluation_cost=monitor_evaluation_cost)
         X, Y = as_rows(training_data, "training_data", self.sizes, self.dtype)
         if test_data is not None:
             X_test, labels_test = as_rows(test_data, "test_data", self.sizes, self.dtype, labels=True)
         n = len(X)
         history = History(n_test=0 if test_data is None else len(labels_test), n_training=n)
         schedule = Schedule(eta, *stall_limits)
+        check_parameters(self.sizes, self.weights, self.biases)  # before the line below computes with them
+        with one_blas_thread():  # tells a saturation that training causes from one it starts with
+            saturated_before = saturation(self, X[:100])
         warned = False
         for j in range(epochs):
             eta = schedule.eta
@@ -178,8 +188,8 @@ class Network:
                 folded.descend(X, Y, order, eta, decay, keep, self.rng, bar)
             history.epochs += 1
             history.etas.append(eta)
-            check_finite(self, j, eta)
-            warned = warned or warn_if_saturated(self, j, eta, X)
+            check_finite(self, eta, f"during epoch {j}")
+            warned = warned or warn_if_saturated(self, j, eta, X, saturated_before)
             if monitor_cost:
                 history.training_cost.append(total_cost(self, X, Y, lmbda))
             if monitor_training_accuracy:
@@ -207,7 +217,9 @@ class Network:
         """
         X, Y = as_rows(mini_batch, "mini_batch", self.sizes, self.dtype)
         eta = check_eta(eta)
-        self._fold(len(X)).descend(X, Y, np.arange(len(X)), eta, weight_decay(eta, lmbda, n))
+        with np.errstate(over="ignore", invalid="ignore"):  # check_finite reports overflow
+            self._fold(len(X)).descend(X, Y, np.arange(len(X)), eta, weight_decay(eta, lmbda, n))
+        check_finite(self, eta, "in this step")
 
     def update_mini_batch_per_example(self, mini_batch, eta, lmbda=0.0, n=None):
         """The book's ``update_mini_batch``: sum ``backprop(x, y)`` over the examples one by one.
@@ -216,6 +228,7 @@ class Network:
         book derives it and to test the matrix form against it; ``lmbda`` and
         ``n`` as there.
         """
+        check_not_empty(mini_batch, "mini_batch")
         eta = check_eta(eta)
         decay = weight_decay(eta, lmbda, n)
         nabla_b = [np.zeros(b.shape) for b in self.biases]
@@ -224,10 +237,12 @@ class Network:
             delta_nabla_b, delta_nabla_w = self.backprop(x, y)
             nabla_b = [nb + dnb for nb, dnb in zip(nabla_b, delta_nabla_b)]
             nabla_w = [nw + dnw for nw, dnw in zip(nabla_w, delta_nabla_w)]
-        self.weights = [(decay * w - (eta / len(mini_batch)) * nw).astype(self.dtype)
-                        for w, nw in zip(self.weights, nabla_w)]
-        self.biases = [(b - (eta / len(mini_batch)) * nb).astype(self.dtype)
-                       for b, nb in zip(self.biases, nabla_b)]
+        with np.errstate(over="ignore", invalid="ignore"):  # check_finite reports overflow
+            self.weights = [(decay * w - (eta / len(mini_batch)) * nw).astype(self.dtype)
+                            for w, nw in zip(self.weights, nabla_w)]
+            self.biases = [(b - (eta / len(mini_batch)) * nb).astype(self.dtype)
+                           for b, nb in zip(self.biases, nabla_b)]
+        check_finite(self, eta, "in this step")
 
     # ----- backpropagation ----------------------------------------------------------------
     def backprop(self, x, y):
@@ -238,6 +253,7 @@ class Network:
         equation by equation.
         """
         x = check_input(x, self.sizes[0])
+        check_parameter_shapes(self.sizes, self.weights, self.biases)
         y = as_target(y, self.sizes[-1], "y").reshape(-1, 1)  # an int label becomes its one-hot column, as in SGD
         nabla_b = [np.zeros(b.shape) for b in self.biases]
         nabla_w = [np.zeros(w.shape) for w in self.weights]
@@ -267,7 +283,8 @@ class Network:
         """Return the number of test inputs for which the network outputs the correct result.
 
         The network's output is taken to be the index of whichever neuron in
-        the final layer has the highest activation.
+        the final layer has the highest activation; a single output neuron
+        answers 1 if its activation is above ½, else 0.
         """
         X, labels = as_rows(test_data, "test_data", self.sizes, self.dtype, labels=True)
         return count_correct(self, X, labels)
@@ -299,8 +316,8 @@ class Network:
         return [g[:, -1:] for g in gradients], [g[:, :-1] for g in gradients]
 
     def predict(self, X):
-        """The digit the network picks for each column of ``X`` (n_in, m): an int array of length m."""
-        return np.argmax(self.feedforward(X), axis=0)
+        """The class (the digit) the network picks for each column of ``X`` (n_in, m): an int array of length m."""
+        return classes(self.feedforward(X))
 
     def _output_activation(self, z):
         """σ(z), or softmax(z) for the log-likelihood cost (eq. 78)."""
@@ -332,9 +349,25 @@ class Network:
 
     # ----- saving and loading --------------------------------------------------------------
     def save(self, path):
-        """Write the network to ``path`` (.npz), atomically: a crash never leaves half a file."""
-        cost = None if self.cost is None else next(name for name, c in COSTS.items() if c is self.cost)
-        write_network_arrays(path, FORMAT_VERSION, self.sizes, self.dtype, self.weights, self.biases, cost)
+        """Write the network to ``path`` (.npz), atomically: a crash never leaves half a file.
+
+        The weights and biases are written in the network's dtype; any that
+        ``load`` would refuse (of the wrong shape, or holding NaN or infinity,
+        as after training diverged) are refused first: a good file is never
+        replaced by one that cannot be read.
+        """
+        cost = next((name for name, c in COSTS.items() if c is self.cost), None)
+        if cost is None and self.cost is not None:
+            raise ValueError(f"cannot save a network whose cost is {self.cost!r}: the file names its cost, and "
+                             f"load() knows only {', '.join(COSTS)}")
+        try:
+            with np.errstate(over="ignore"):  # a number too large for the dtype becomes inf, refused below
+                weights = [np.asarray(w, self.dtype) for w in self.weights]
+                biases = [np.asarray(b, self.dtype) for b in self.biases]
+            check_parameters(self.sizes, weights, biases)
+        except ValueError as e:
+            raise ValueError(f"cannot save the network to {path}, since load() would refuse the file: {e}") from None
+        write_network_arrays(path, FORMAT_VERSION, self.sizes, self.dtype, weights, biases, cost)
 
     @classmethod
     def load(cls, path):
@@ -343,7 +376,10 @@ class Network:
         if cost is not None and cost not in COSTS:
             raise ValueError(f"{path} names the cost {cost!r}, which this version of nndl does not know "
                              f"({', '.join(COSTS)})")
-        net = cls(sizes, cost=cost, dtype=dtype)
+        try:
+            net = cls(sizes, cost=cost, dtype=dtype)
+        except ValueError as e:  # a cost that does not fit the layers, such as a softmax of one neuron
+            raise ValueError(f"{path}: {e}") from None
         net.weights, net.biases = weights, biases
         return net
 

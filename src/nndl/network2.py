@@ -18,6 +18,7 @@ the cost's name) rather than the book's JSON; ``load`` reads it back.
 import numpy as np
 
 from . import network
+from .checking import check_evaluation_data
 from .costs import CrossEntropyCost, LogLikelihoodCost, QuadraticCost
 from .training import epoch_line
 
@@ -39,7 +40,12 @@ class Network(network.Network):
         empty otherwise.  The book's transcript is printed (``quiet=True``
         silences it); other options of ``nndl.Network.SGD`` (``dropout``,
         ``halve_eta_n``, ``seed`` is the constructor's) pass through.
+        Monitoring the evaluation data, or stopping early, without
+        ``evaluation_data`` is an error, as in ``nndl.Network.SGD``.
         """
+        check_evaluation_data(evaluation_data, "evaluation_data", monitor_evaluation_cost=monitor_evaluation_cost,
+                              monitor_evaluation_accuracy=monitor_evaluation_accuracy,
+                              early_stopping_n=early_stopping_n, halve_eta_n=options.get("halve_eta_n", 0))
         quiet = options.pop("quiet", False)
 
         def transcript(epoch, history):

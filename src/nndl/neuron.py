@@ -71,7 +71,7 @@ def train_neuron(w, b, cost="quadratic", eta=0.15, epochs=300, x=1.0, y=0.0):
     if cost not in COSTS:
         raise ValueError(f"cost must be one of {list(COSTS)}, got {cost!r}")
     if not (np.isfinite(eta) and eta > 0):
-        raise ValueError(f"eta must be a positive number, got {eta!r}")
+        raise ValueError(f"eta must be a positive, finite number, got {eta!r}")
     if not (isinstance(epochs, (int, np.integer)) and epochs >= 0):
         raise ValueError(f"epochs must be a whole number >= 0, got {epochs!r}")
     cost_fn, delta_fn = COSTS[cost]

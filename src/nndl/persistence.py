@@ -5,13 +5,17 @@ Used by ``Network.save`` / ``Network.load`` and the command line (``--save``,
 sizes, the dtype, and one array per weight matrix and bias vector.
 """
 import contextlib
+import math
 import os
 import stat
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
+
+from .messages import describe
 
 
 def writable_path(path):
@@ -19,17 +23,22 @@ def writable_path(path):
 
     ``~`` is expanded, and a symlink leads to its target, which is the file
     written (as editors do).  A missing folder, a folder given as the file,
-    or a folder that refuses new files raises an ``OSError`` that says so.
+    something that is not a regular file (a pipe, a device such as
+    /dev/null), or a folder that refuses new files raises an ``OSError``
+    that says so.
     """
     given = Path(path).expanduser()
     target = Path(os.path.realpath(given))
     if target.is_dir():
         raise IsADirectoryError(f"cannot save to {given}: it is a folder; give a file name, such as "
                                 f"{given / 'net.npz'}")
+    if target.exists() and not target.is_file():
+        raise FileExistsError(f"cannot save to {given}: it is not a regular file (a pipe, a device or a "
+                              f"socket), and saving would replace it; give the name of a file")
     if not target.parent.is_dir():
         raise FileNotFoundError(f"cannot write {given}: the folder {target.parent} does not exist")
     try:
-        fd, probe = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        fd, probe = _temporary_file(target.parent)
     except OSError as e:
         raise PermissionError(f"cannot write {given}: the folder {target.parent} does not accept new files "
                               f"({e.strerror}); choose another folder") from None
@@ -38,13 +47,19 @@ def writable_path(path):
     return target
 
 
+def _temporary_file(folder):
+    """A new hidden file in ``folder``, ``(fd, path)``; its short name fits wherever the file's own name fits."""
+    return tempfile.mkstemp(dir=folder, prefix=".nndl-", suffix=".tmp")
+
+
 @contextlib.contextmanager
 def atomic_write(path):
     """Open a temporary file beside ``path`` for binary writing; it replaces ``path`` only on success.
 
-    A crash or an exception halfway leaves the old file (if any) untouched.
-    Replacing a file keeps its permissions, and a symlink stays a symlink:
-    the file it points to is the one replaced.
+    A crash or an exception halfway (Ctrl-C included) leaves the old file
+    (if any) untouched and removes the temporary file.  Replacing a file
+    keeps its permissions, and a symlink stays a symlink: the file it points
+    to is the one replaced.
     """
     target = writable_path(path)
     if target.exists():
@@ -53,15 +68,21 @@ def atomic_write(path):
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask  # mkstemp makes the file private; give it the usual permissions
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    fd, tmp = _temporary_file(target.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             yield f
         os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:
-        os.unlink(tmp)
+        with contextlib.suppress(FileNotFoundError):  # an interruption right after os.replace: nothing to remove
+            os.unlink(tmp)
         raise
+
+
+RESCUED_NAME_BYTES = 100
+"""How much of the original file name a fallback file's name keeps (its end): the whole stays far within the
+255 bytes a file name may have."""
 
 
 def write_with_fallback(write, path):
@@ -70,24 +91,32 @@ def write_with_fallback(write, path):
     Returns ``(written, error)``: the path written, and the error that made
     the fallback necessary (None if ``path`` itself was written).  The
     fallback is a new file in the home folder or else the temporary folder,
-    so that the result of a long run is not lost at its very end.
+    so that the result of a long run is not lost at its very end; its name,
+    ``nndl-rescued-XXXXXXXX-NAME``, ends with (at most 100 bytes of) the
+    original name.  If no fallback can be written either, the ``OSError``
+    raised says why neither was.
     """
     try:
         write(path)
         return Path(path).expanduser(), None
     except OSError as error:
-        for folder in (Path.home(), Path(tempfile.gettempdir())):
+        name = os.fsencode(Path(path).name)[-RESCUED_NAME_BYTES:].decode(errors="ignore")  # drops a cut character
+        folders = (Path.home(), Path(tempfile.gettempdir()))
+        for folder in folders:
             try:
-                fd, fallback = tempfile.mkstemp(dir=folder, prefix="nndl-rescued-", suffix=f"-{Path(path).name}")
-            except OSError:
+                fd, fallback = tempfile.mkstemp(dir=folder, prefix="nndl-rescued-", suffix=f"-{name}")
+            except OSError as e:
+                fallback_error = e
                 continue
             os.close(fd)
             try:
                 write(fallback)
                 return Path(fallback), error
-            except OSError:
+            except OSError as e:
+                fallback_error = e
                 os.unlink(fallback)
-        raise
+        raise OSError(f"could not write {path} ({describe(error)}), nor a new file in {folders[0]} or "
+                      f"{folders[1]} ({describe(fallback_error)})") from error
 
 
 def write_network_arrays(path, version, sizes, dtype, weights, biases, cost=None):
@@ -102,6 +131,15 @@ def write_network_arrays(path, version, sizes, dtype, weights, biases, cost=None
         np.savez(f, **arrays)
 
 
+def is_saved_network(path):
+    """True if ``path`` is a zip archive with the fields every saved network has; nothing is inflated."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return {"format_version.npy", "sizes.npy", "dtype.npy"} <= set(archive.namelist())
+    except (OSError, zipfile.BadZipFile):
+        return False
+
+
 def read_network_arrays(path, version):
     """Return ``(sizes, dtype, weights, biases, cost)`` from a file written by ``write_network_arrays``.
 
@@ -110,7 +148,10 @@ def read_network_arrays(path, version):
     Raises FileNotFoundError for a missing file, IsADirectoryError for a
     folder, and ValueError, naming the file and the problem, for anything
     that is not a saved network of this format version, down to the type
-    and shape of each field.
+    and shape of each field and the finiteness of every weight and bias.
+    A pipe or a device is refused before it is opened (reading it could
+    wait forever), and no array is inflated before its header has shown
+    the shape the layer sizes need: a small file cannot fill the memory.
     """
     path = Path(path).expanduser()
     if not path.exists():
@@ -119,6 +160,9 @@ def read_network_arrays(path, version):
     saved_how = "networks are saved as .npz files by net.save or `python -m nndl train --save`"
     if path.is_dir():
         raise IsADirectoryError(f"{path} is a folder, not a saved network: {saved_how}")
+    if not path.is_file():
+        raise ValueError(f"{path} is not a regular file (a pipe, a device or a socket), not a saved network: "
+                         f"{saved_how}")
     with open(path, "rb") as f:  # an unreadable file raises PermissionError here, with its own message
         starts_like_a_zip = f.read(4) == b"PK\x03\x04"
     if not zipfile.is_zipfile(path):
@@ -126,48 +170,91 @@ def read_network_arrays(path, version):
             raise ValueError(f"{path} is not a saved network (.npz) or is corrupt: it is a damaged zip archive")
         raise ValueError(f"{path} is not a saved network: {saved_how}")
     try:
-        with np.load(path, allow_pickle=False) as f:
-            arrays = {key: f[key] for key in f.files}
-    except ValueError:  # an array of Python objects
-        raise ValueError(f"{path} is not a saved network: it holds arrays that are not numbers; "
-                         f"{saved_how}") from None
-    except (OSError, zipfile.BadZipFile, EOFError, KeyError) as e:
+        with np.load(path, allow_pickle=False) as npz:
+            return _read_network(path, npz, version)
+    except (OSError, zipfile.BadZipFile, zlib.error, EOFError, KeyError) as e:
         raise ValueError(f"{path} is not a saved network (.npz) or is corrupt: {e}") from None
-    missing = {"format_version", "sizes", "dtype"} - set(arrays)
+
+
+def _read_network(path, npz, version):
+    """``read_network_arrays`` for the open .npz file ``npz``: each field checked, then inflated."""
+    missing = {"format_version", "sizes", "dtype"} - set(npz.files)
     if missing:
         raise ValueError(f"{path} is not a saved nndl network: it lacks {sorted(missing)}")
-    found = int(_field(path, arrays, "format_version", "iu", ndim=0))
+    found = int(_small_field(path, npz, "format_version", "iu", ndim=0))
     if found != version:
         raise ValueError(f"{path} has format version {found}, but this "
                          f"version of nndl reads version {version}: save the network again")
-    sizes = _field(path, arrays, "sizes", "iu", ndim=1).tolist()
+    sizes = _small_field(path, npz, "sizes", "iu", ndim=1).tolist()
     if len(sizes) < 2 or min(sizes) < 1:
         raise ValueError(f"{path} is inconsistent: its layer sizes {sizes} are not those of a network")
-    dtype = str(_field(path, arrays, "dtype", "U", ndim=0))
+    dtype = str(_small_field(path, npz, "dtype", "U", ndim=0))
     if dtype not in ("float32", "float64"):
         raise ValueError(f"{path} is inconsistent: its dtype is {dtype!r}, not float32 or float64")
     layers = range(len(sizes) - 1)
     try:
-        weights = [_field(path, arrays, f"weights_{i}", "f", ndim=2).astype(dtype) for i in layers]
-        biases = [_field(path, arrays, f"biases_{i}", "f", ndim=2).astype(dtype) for i in layers]
+        shapes = [tuple(_header(path, npz, f"{name}_{i}", "f", ndim=2)[0] for name in ("weights", "biases"))
+                  for i in layers]
     except KeyError as e:
         raise ValueError(f"{path} is incomplete: the array {e} is missing") from None
-    for i in layers:
-        if weights[i].shape != (sizes[i + 1], sizes[i]) or biases[i].shape != (sizes[i + 1], 1):
-            raise ValueError(f"{path} is inconsistent: layer {i + 1} has weights {weights[i].shape} "
-                             f"and biases {biases[i].shape}, but sizes {sizes} needs "
+    for i, (weights_shape, biases_shape) in enumerate(shapes):
+        if weights_shape != (sizes[i + 1], sizes[i]) or biases_shape != (sizes[i + 1], 1):
+            raise ValueError(f"{path} is inconsistent: layer {i + 1} has weights {weights_shape} "
+                             f"and biases {biases_shape}, but sizes {sizes} needs "
                              f"({sizes[i + 1]}, {sizes[i]}) and ({sizes[i + 1]}, 1)")
-    cost = str(_field(path, arrays, "cost", "U", ndim=0)) if "cost" in arrays else None
+    weights = [_finite(path, npz, f"weights_{i}", dtype) for i in layers]
+    biases = [_finite(path, npz, f"biases_{i}", dtype) for i in layers]
+    cost = str(_small_field(path, npz, "cost", "U", ndim=0)) if "cost" in npz.files else None
     return sizes, np.dtype(dtype), weights, biases, cost
 
 
 KINDS = {"iu": "integers", "U": "a string", "f": "floating-point numbers"}
+HEADER_READERS = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+SMALL_FIELD_BYTES = 2 ** 16
+"""Far more than the format version, sizes, dtype or cost of any real network take."""
 
 
-def _field(path, arrays, key, kinds, ndim):
-    """``arrays[key]``, checked to have ``ndim`` dimensions and a NumPy kind among ``kinds``."""
-    array = arrays[key]
-    if array.dtype.kind not in kinds or array.ndim != ndim:
+def _header(path, npz, key, kinds, ndim):
+    """The shape of the array ``key``, read from its .npy header, which promises its shape and type.
+
+    Nothing is inflated: the promise is checked first (``ndim`` dimensions,
+    a NumPy kind among ``kinds``), and ``np.load`` then reads no more than it.
+    """
+    with npz.zip.open(f"{key}.npy") as member:
+        try:
+            shape, _, dtype = HEADER_READERS[np.lib.format.read_magic(member)](member)
+        except (ValueError, KeyError):  # no .npy header, or one of a version that np.savez does not write
+            raise ValueError(f"{path} is not a saved network (.npz) or is corrupt: its array {key!r} has no "
+                             f"valid .npy header") from None
+    if dtype.kind not in kinds or len(shape) != ndim:
         raise ValueError(f"{path} is inconsistent: its field {key!r} should hold {KINDS[kinds]} in {ndim} "
-                         f"dimension(s), but holds {array.dtype} of shape {array.shape}")
+                         f"dimension(s), but holds {dtype} of shape {shape}")
+    return shape, dtype
+
+
+def _small_field(path, npz, key, kinds, ndim):
+    """The field ``key`` (version, sizes, dtype or cost), inflated only if its header promises a small array."""
+    shape, dtype = _header(path, npz, key, kinds, ndim)
+    if math.prod(shape) * dtype.itemsize > SMALL_FIELD_BYTES:
+        raise ValueError(f"{path} is inconsistent: its field {key!r} holds {dtype} of shape {shape}, far more "
+                         f"than a network's {key} needs")
+    return _inflate(path, npz, key)
+
+
+def _finite(path, npz, key, dtype):
+    """The array ``key`` as ``dtype``; NaN, infinity or a number too large for ``dtype`` is refused by name."""
+    with np.errstate(over="ignore"):  # a float64 number above float32's range becomes inf, reported below
+        array = _inflate(path, npz, key).astype(dtype)
+    if not np.isfinite(array).all():
+        raise ValueError(f"{path} is not a usable network: its array {key!r} holds NaN or infinite numbers (or "
+                         f"numbers too large for {dtype}), as when training diverged; save a network that trained "
+                         f"with a smaller eta")
     return array
+
+
+def _inflate(path, npz, key):
+    """``npz[key]``, read in full after ``_header`` has checked it; a truncated array is reported as corrupt."""
+    try:
+        return npz[key]
+    except ValueError as e:
+        raise ValueError(f"{path} is corrupt: its array {key!r} cannot be read ({e})") from None

@@ -162,7 +162,13 @@ def plot_sigmoid_neuron(w=1.0, b=0.0, ax=None):
 
 
 def eta_colours(etas):
-    """A colour for each η, from its place on a log scale: the same η has the same colour in every panel."""
+    """A colour for each η, from its place on a log scale: the same η has the same colour in every panel.
+
+    A log scale has no place for η <= 0: such an η is refused with a clear error.
+    """
+    from .sweep import check_etas
+
+    etas = check_etas(etas)
     norm = LogNorm(min(etas), max(etas)) if min(etas) < max(etas) else (lambda eta: 0.0)
     return {eta: colormaps["plasma"](0.85 * float(norm(eta))) for eta in etas}
 
@@ -170,7 +176,8 @@ def eta_colours(etas):
 def plot_sweep(sweep, ax=None, chance=0.1):
     """Final accuracy against η on a log axis, the regions too small / good / too large shaded.
 
-    The accuracy axis names the data the sweep was measured on (its settings' ``measured_on``).
+    The accuracy axis names the data the sweep was measured on (its settings' ``measured_on``); the
+    legend names the η's that diverged, which have no accuracy to plot.
 
     "Good" is where the accuracy is within 5 points of the best; left of it η is too small, right of it too
     large.  A region's edge lies halfway (on the log axis) between the η's tried on either side of it.
@@ -180,6 +187,7 @@ def plot_sweep(sweep, ax=None, chance=0.1):
     etas, accuracy = final_accuracies(sweep)
     order = np.argsort(etas)
     etas, accuracy = etas[order], accuracy[order]
+    colours = eta_colours(etas.tolist())
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4))
     good = np.flatnonzero(accuracy >= accuracy.max() - 0.05)
@@ -192,9 +200,10 @@ def plot_sweep(sweep, ax=None, chance=0.1):
             ax.axvspan(start, end, color=colour, alpha=alpha, linewidth=0)
             ax.text(np.sqrt(start * end), 107, text, ha="center", va="top", fontsize=10)  # above the 100% line
     ax.semilogx(etas, 100 * accuracy, "-", linewidth=2, color="black")
-    colours = eta_colours(list(etas))
     ax.scatter(etas, 100 * accuracy, c=[colours[eta] for eta in etas], s=40, zorder=3, edgecolor="black")
     ax.axhline(100 * chance, color="gray", linestyle=":", label=f"chance ({chance:.0%})")
+    if sweep.get("diverged"):  # no accuracy to plot, but a finding: η that large is too large
+        ax.plot([], [], " ", label=f"diverged: η = {' '.join(f'{eta:g}' for eta in sweep['diverged'])}")
     s = sweep["settings"]
     ax.set(xlabel="learning rate η", ylabel=f"{s.get('measured_on', 'test')} accuracy (%)", ylim=(0, 108), yticks=range(0, 101, 20),
            xlim=(edges[0], edges[-1]),

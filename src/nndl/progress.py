@@ -1,24 +1,37 @@
 """Progress at a glance: which exercises of your workspace pass their checks (``python -m nndl progress``).
 
 Each notebook of the learner's workspace (``nndl.learner``) runs from top to
-bottom in a separate kernel, as Run All would, but in memory: no file is
-changed, and a cell that runs longer than the timeout stops that notebook.
-An exercise counts as done when its check prints ✓ and its own cell ran
-without an error.  Notebook 00 has a button that runs the same thing.
+bottom in a separate kernel, as Run All would, in one temporary copy of the
+workspace folder made for the run (``scratch_copy``): the notebook file is not
+rewritten, and files the code writes or deletes beside it are the copy's.
+(Code can still change files elsewhere: by their full path, or through a
+symbolic link in the workspace, which the copy keeps as a link.)  A cell that
+runs longer than the timeout stops that notebook; a notebook that cannot be
+read or run is reported, and the others run.  An exercise counts as done when its check prints ✓ and its
+own cell ran without an error.  Notebook 00 has a button that runs the same
+thing.
 """
+import contextlib
+import os
 import re
+import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-from .learner import NOTEBOOKS, WORKSPACE, nbgrader_meta
+from .checking import check_count
+from .messages import describe as _describe
+from .learner import NOTEBOOKS, WORKSPACE, nbgrader_meta, read_notebook
 
 CHECK = re.compile(r"^(ex\d+)\.check\(", re.M)
 DONE, NOT_YET, NOT_STARTED = "✓ done", "✗ not yet", "… not started"
+ASCII_MARKS = str.maketrans({"✓": "+", "✗": "x", "…": "..."})  # for a console that cannot show them
 
 
 def _text(cell):
@@ -42,7 +55,7 @@ def exercise_status(notebook):
             pending = cell
         match = CHECK.search(cell.source)
         if match and pending is not None:
-            what = nbgrader_meta(pending)["grade_id"].split("_", 1)[1]
+            what = nbgrader_meta(pending).get("grade_id", "").split("_", 1)[-1]  # nb01_gates -> gates
             error, printed = _error(pending), _text(cell)
             if printed.startswith("✓") and error is None:
                 status = DONE
@@ -59,40 +72,88 @@ def exercise_status(notebook):
     return results
 
 
+def read(path):
+    notebook = nbformat.read(path, as_version=nbformat.NO_CONVERT)
+    version = notebook.get("nbformat")
+    if not isinstance(version, int):
+        raise ValueError("it is not a notebook: it has no nbformat version")
+    return nbformat.convert(notebook, 4), "" if version == 4 else f"nbformat {version}, converted to 4 to run it"
+
+
 def run(path, timeout):
-    """Execute the notebook at ``path`` in a fresh kernel, in memory; returns it and a note ('' if it ran to the end)."""
-    notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(notebook, timeout=timeout, allow_errors=True,
-                            resources={"metadata": {"path": str(Path(path).parent)}})
-    try:
-        client.execute(stderr=subprocess.DEVNULL)  # the kernel's own start-up warnings are no news to a learner
-    except CellTimeoutError:
-        return notebook, f"stopped: a cell ran longer than {timeout} s"
-    except DeadKernelError:
-        return notebook, "stopped: the kernel died"
-    return notebook, ""
+    path = Path(path)
+    notebook, converted = read(path)
+    stopped = ""
+    with tempfile.TemporaryDirectory(prefix="nndl-progress-", ignore_cleanup_errors=True) as scratch:
+        folder = shutil.copytree(path.parent, Path(scratch) / path.parent.name, symlinks=True)
+        client = NotebookClient(notebook, timeout=timeout, allow_errors=True, kernel_name="python3",
+                                resources={"metadata": {"path": str(folder)}})
+        kernel = client.create_kernel_manager()
+        try:
+            client.execute(stderr=subprocess.DEVNULL)
+        except CellTimeoutError:
+            stopped = f"stopped: a cell ran longer than {timeout} s"
+        except DeadKernelError:
+            stopped = "stopped: the kernel died"
+        finally:
+            end_process_group(kernel)
+    return notebook, "; ".join(filter(None, [converted, stopped]))
+
+
+def end_process_group(kernel):
+    """Kill what is left of the process group of ``kernel`` (a kernel manager): processes its code started.
+
+    jupyter_client starts a kernel as the leader of a new process group; a process that notebook
+    code starts joins it and stays in it when the kernel ends, unless it makes a group of its own
+    (``setsid``).  Windows has no process groups: there nothing is done.
+    """
+    group = getattr(kernel.provisioner, "pgid", None)
+    if group and group != os.getpgrp():  # never this program's own group (the terminal's, or JupyterLab's)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(group, signal.SIGKILL)
 
 
 def _say(line):
-    print(line, flush=True)  # each line as it comes, also through a pipe (the button of notebook 00)
+    """Print ``line`` at once (also through a pipe: the button of notebook 00), in what the stream can carry.
+
+    A console or pipe whose encoding lacks the marks ✓ ✗ … (cp1252 on Windows) gets ASCII marks
+    instead, and ``?`` for any other character it cannot show (in a folder's name, say).
+    """
+    encoding = sys.stdout.encoding or "utf-8"
+    try:
+        "✓✗…".encode(encoding)
+    except UnicodeEncodeError:
+        line = line.translate(ASCII_MARKS)
+    print(line.encode(encoding, errors="replace").decode(encoding), flush=True)
 
 
 def report(workspace=WORKSPACE, timeout=600, notebooks=NOTEBOOKS, out=_say):
-    """Run every course notebook of ``workspace`` and print its exercises' status; returns (done, total)."""
-    workspace = Path(workspace)
+    """Run every course notebook of ``workspace`` and print its exercises' status; returns (done, total).
+
+    ``timeout``: the seconds a cell may run, a whole number >= 1.  A missing workspace, or one that
+    is not a folder, or a temporary copy that cannot be made, raises an OSError that says what to do.
+    """
+    timeout = check_count("the timeout (the seconds a cell may run)", timeout, 1)
+    workspace = Path(workspace).expanduser()
     names = [p.name for p in sorted(Path(notebooks).glob("[0-9][0-9]_*.ipynb"))]
     if not workspace.is_dir():
         out(f"No workspace at {workspace}: create it with `python3 course.py setup`.")
         return 0, 0
-    out(f"Running each notebook of {workspace} in a separate kernel (at most {timeout} s a cell); "
-        "no file is changed. This takes a few minutes.")
+    out(f"Running each notebook of {workspace} in a separate kernel (at most {timeout} s a cell), in a temporary "
+        "copy of that folder: what notebook code writes or deletes there happens in the copy. This takes a few "
+        "minutes.")
     done = total = 0
     for name in names:
         path = workspace / name
         if not path.exists():
             out(f"{name}: not in your workspace (`python3 course.py setup` copies it in)")
             continue
-        notebook, note = run(path, timeout)
+        try:
+            notebook, note = run(path, timeout)
+        except (OSError, ValueError, nbformat.ValidationError) as e:
+            out(f"{name}: could not be run ({_describe(e)}); open it in JupyterLab to see why, or get the course's "
+                f"version with `python3 course.py setup --refresh {path.stem}` (yours is kept as a backup)")
+            continue
         found = exercise_status(notebook)
         if not found and not note:
             continue

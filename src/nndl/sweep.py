@@ -2,6 +2,8 @@
 
 A sweep trains one network per learning rate, from the same seed, and
 records the accuracy on held-out data and the training cost after each epoch.
+A learning rate so large that training diverges (the weights or the cost
+overflow to infinity or NaN) is listed as diverged, and the sweep goes on.
 Since a sweep chooses η, it is measured on the validation set, keeping the
 test set for the end.  The notebook runs a small sweep live; the command line
 runs the full one on all 50,000 training images and saves it as JSON for the
@@ -9,6 +11,7 @@ notebook to load.
 """
 import json
 import math
+import os
 import warnings
 from numbers import Integral, Real
 
@@ -37,12 +40,14 @@ def run_sweep(etas, training_data, evaluation_data, epochs=3, hidden=30, mini_ba
     """Train ``[784, hidden, 10]`` for ``epochs`` epochs at each η; returns the sweep as a dict.
 
     The dict holds the settings (``measured_on`` names what
-    ``evaluation_data`` is), and per η (in the order given) the accuracy on
-    ``evaluation_data`` and the training cost after every epoch.  ``on_result(eta, run)`` is
-    called after each η, for progress displays.  Ctrl-C raises
-    ``SweepInterrupted``, which keeps the runs already finished.
+    ``evaluation_data`` is), in ``runs`` per η (in the order given) the accuracy on
+    ``evaluation_data`` and the training cost after every epoch, and in
+    ``diverged`` the η's whose training diverged.  ``on_result(eta, run)`` is
+    called after each η, for progress displays (``run`` is None if η
+    diverged).  Ctrl-C raises ``SweepInterrupted``, which keeps the runs
+    already finished.
     """
-    etas = _check_etas(etas)
+    etas = check_etas(etas)
     if isinstance(epochs, bool) or not isinstance(epochs, Integral) or epochs < 1:
         raise ValueError(f"a sweep needs epochs >= 1, got {epochs!r}")
     for name, data in (("training_data", training_data), ("evaluation_data", evaluation_data)):
@@ -54,16 +59,15 @@ def run_sweep(etas, training_data, evaluation_data, epochs=3, hidden=30, mini_ba
                           "seed": seed, "training_examples": len(training_data), "measured_on": measured_on,
                           "evaluation_examples": len(evaluation_data),
                           "dtype": np.dtype(dtype).name},
-             "runs": []}
+             "runs": [], "diverged": []}
     try:
         for eta in etas:
-            net = Network([n_in, hidden, n_out], seed=seed, dtype=dtype)
-            with warnings.catch_warnings():  # a sweep shows a learning rate that is too large by its accuracy
-                warnings.simplefilter("ignore", TrainingWarning)
-                history = net.SGD(training_data, epochs, mini_batch_size, eta, test_data=evaluation_data, quiet=True,
-                                  monitor_cost=True)
-            run = {"eta": eta, "accuracy": history.test_accuracy, "cost": history.training_cost}
-            sweep["runs"].append(run)
+            run = _run(eta, sweep["settings"]["sizes"], training_data, evaluation_data, epochs, mini_batch_size,
+                       seed, dtype)
+            if run is None:
+                sweep["diverged"].append(eta)
+            else:
+                sweep["runs"].append(run)
             if on_result is not None:
                 on_result(eta, run)
     except KeyboardInterrupt:
@@ -71,7 +75,23 @@ def run_sweep(etas, training_data, evaluation_data, epochs=3, hidden=30, mini_ba
     return sweep
 
 
-def _check_etas(etas):
+def _run(eta, sizes, training_data, evaluation_data, epochs, mini_batch_size, seed, dtype):
+    """One η of the sweep: its accuracy and training cost per epoch, or None if training diverged."""
+    net = Network(sizes, seed=seed, dtype=dtype)
+    # A sweep shows a learning rate that is too large by its accuracy, and overflow by "diverged": no warnings.
+    with warnings.catch_warnings(), np.errstate(over="ignore", invalid="ignore"):
+        warnings.simplefilter("ignore", TrainingWarning)
+        try:
+            history = net.SGD(training_data, epochs, mini_batch_size, eta, test_data=evaluation_data, quiet=True,
+                              monitor_cost=True)
+        except FloatingPointError:  # the weights became infinite or NaN
+            return None
+    if not np.isfinite(history.training_cost).all():  # the cost overflowed: JSON could not even store it
+        return None
+    return {"eta": eta, "accuracy": history.test_accuracy, "cost": history.training_cost}
+
+
+def check_etas(etas):
     """The learning rates as a list of floats: any sequence or 1-D array of positive, finite numbers."""
     values = np.ravel(etas).tolist() if isinstance(etas, np.ndarray) else etas
     if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
@@ -80,18 +100,53 @@ def _check_etas(etas):
         raise ValueError("give at least one learning rate to sweep")
     bad = [eta for eta in values if isinstance(eta, bool) or not isinstance(eta, Real) or not 0 < eta < math.inf]
     if bad:
-        raise ValueError(f"the learning rate eta must be a positive number, got {', '.join(map(repr, bad))}")
+        raise ValueError(f"the learning rate eta must be a positive, finite number, got "
+                         f"{', '.join(map(repr, bad))}")
     return [float(eta) for eta in values]
+
+
+def check_not_all_diverged(sweep):
+    """``sweep`` unchanged if at least one learning rate finished: if every one diverged, there is nothing to show."""
+    if not sweep["runs"]:
+        diverged = " ".join(f"{eta:g}" for eta in sweep.get("diverged", []))
+        raise ValueError(f"every learning rate of this sweep diverged ({diverged}), so it has no accuracy to save "
+                         f"or show: sweep smaller learning rates")
+    return sweep
 
 
 def final_accuracies(sweep):
     """``(etas, accuracies)`` after the last epoch, as arrays, for plotting."""
+    check_not_all_diverged(sweep)
     return (np.array([run["eta"] for run in sweep["runs"]]),
             np.array([run["accuracy"][-1] for run in sweep["runs"]]))
 
 
+SAVED_SWEEP_MAX_BYTES = 2 ** 22
+"""Far more than any sweep takes (the one the course ships takes 2 KB)."""
+
+
+def is_saved_sweep(path):
+    """True if ``path`` holds a sweep that ``load_sweep`` reads.
+
+    ``--save`` asks this of any file it would replace, so a file that cannot
+    be a sweep is turned down unread: one over ``SAVED_SWEEP_MAX_BYTES``, or
+    not starting with the ``{`` of a JSON object.
+    """
+    try:
+        if os.path.getsize(path) > SAVED_SWEEP_MAX_BYTES:
+            return False
+        with open(path, "rb") as f:
+            if f.read(1) != b"{":
+                return False
+        load_sweep(path)
+    except (ValueError, OSError):
+        return False
+    return True
+
+
 def save_sweep(sweep, path):
-    """Write a sweep as JSON, atomically; a NaN or infinity (which JSON cannot hold) is an error."""
+    """Write a sweep as JSON, atomically; a NaN or infinity (which JSON cannot hold), or no run, is an error."""
+    check_not_all_diverged(sweep)
     try:
         text = json.dumps(sweep, indent=1, allow_nan=False)
     except ValueError:
@@ -110,7 +165,7 @@ def load_sweep(path):
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise ValueError(f"{problem}: {e}") from None
     runs = sweep.get("runs") if isinstance(sweep, dict) else None
-    if not runs or "settings" not in sweep or not all(
+    if not runs or not isinstance(runs, list) or "settings" not in sweep or not all(
             isinstance(r, dict) and {"eta", "accuracy", "cost"} <= set(r) and r["accuracy"] for r in runs):
         raise ValueError(f"{problem}: it lacks the settings or the runs with eta, accuracy and cost")
     return sweep

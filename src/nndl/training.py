@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from .checking import check_count, check_lmbda
+from .checking import check_count, check_lmbda, classes, desired_outputs
 from .costs import QuadraticCost
+from .functions import sigmoid
 
 SATURATED = 1e-4
-"""σ'(z) below this for every output neuron and example means the gradient has vanished (BP1)."""
+"""σ'(z) below this for every neuron of the watched layer and every example means the gradient has vanished."""
 
 
 class TrainingWarning(UserWarning):
@@ -141,7 +142,7 @@ def weight_decay(eta, lmbda, n):
     if decay <= 0:
         raise ValueError(f"eta*lmbda/n = {eta:g}*{lmbda:g}/{n} is {1 - decay:g}, but the weight decay of eq. (93) "
                          f"multiplies the weights by 1 - eta*lmbda/n, which must stay above 0: choose a smaller "
-                         f"lmbda (the book uses 5.0 for 50,000 images, 0.1 for 1,000)")
+                         f"eta or lmbda (the book uses lmbda 5.0 for 50,000 images, 0.1 for 1,000, with eta 0.5)")
     return decay
 
 
@@ -154,38 +155,79 @@ def _outputs(net, X, Y):
 
 def count_correct(net, X, Y):
     """How many rows of ``X`` the network classifies right; ``Y`` holds int labels or desired output rows."""
-    return sum(int(np.sum(np.argmax(a, axis=0) == (y if y.ndim == 1 else np.argmax(y, axis=1))))
-               for a, y in _outputs(net, X, Y))
+    return sum(int(np.sum(classes(a) == (y if y.ndim == 1 else classes(y, axis=1)))) for a, y in _outputs(net, X, Y))
 
 
 def total_cost(net, X, Y, lmbda=0.0):
     """The mean cost over the rows, plus (λ/2n) Σ w² (the book's ``total_cost``); chapter 1: eq. (6)."""
     cost = net.cost or QuadraticCost
-    total = sum(cost.fn(a, (np.eye(net.sizes[-1])[y] if y.ndim == 1 else y).T) for a, y in _outputs(net, X, Y))
-    return total / len(X) + 0.5 * lmbda / len(X) * sum(float(np.sum(w * w)) for w in net.weights)
+    total = sum(cost.fn(a, (desired_outputs(y, net.sizes[-1]) if y.ndim == 1 else y).T)
+                for a, y in _outputs(net, X, Y))
+    if lmbda:  # not for λ = 0, where weights grown huge would make the term 0 · ∞ = NaN
+        with np.errstate(over="ignore"):  # for λ > 0 they make it ∞, which is what it is
+            total += 0.5 * lmbda * sum(float(np.sum(w * w)) for w in net.weights)
+    return total / len(X)
 
 
-def check_finite(net, epoch, eta):
-    """A FloatingPointError naming η if training has made a weight or bias infinite or NaN."""
+def check_finite(net, eta, when):
+    """A FloatingPointError naming η if training made a weight or bias infinite or NaN (``when``: "during epoch 3")."""
     if not all(np.isfinite(w).all() for w in net.weights + net.biases):
         raise FloatingPointError(
-            f"the weights became infinite or NaN during epoch {epoch}: training diverged. "
+            f"the weights became infinite or NaN {when}: training diverged. "
             f"Try a smaller learning rate than eta={eta}.")
 
 
-def warn_if_saturated(net, epoch, eta, X):
-    """Warn if σ'(z) < ``SATURATED`` for every output neuron on the first 1,000 training inputs; True if so.
+def _watched_layer(net):
+    """The layer whose σ'(z) every gradient passes through (its index in ``sizes``), or None.
 
-    Then BP1's δ = (a - y) σ'(z) is about 0 for every example: the gradient
-    has vanished and training has stalled, most often because η is so large
-    that the first steps drove the weighted inputs z far from 0.
+    With the quadratic cost it is the output layer: BP1 multiplies by its
+    σ'(z).  The cross-entropy and log-likelihood costs cancel that σ'(z)
+    (δ = a - y), so there it is the last hidden layer, through which BP2
+    carries the gradient of every layer below; a network without a hidden
+    layer has none.
     """
-    if net.cost not in (None, QuadraticCost):  # cross-entropy and log-likelihood have no σ'(z) in BP1
+    if net.cost in (None, QuadraticCost):
+        return net.num_layers - 1
+    return net.num_layers - 2 if net.num_layers > 2 else None
+
+
+def saturation(net, X):
+    """The fraction of the watched layer's σ'(z) below ``SATURATED`` on the first 1,000 rows of ``X``; None if none."""
+    layer = _watched_layer(net)
+    if layer is None:
+        return None
+    a = np.asarray(X[:1000]).T
+    with np.errstate(over="ignore"):  # weights near the float limit overflow z to ±∞, whose σ is exactly 0 or 1
+        for b, w in zip(net.biases[:layer], net.weights[:layer]):
+            a = sigmoid(w @ a + b)
+    return float(np.mean(a * (1 - a) < SATURATED))
+
+
+def warn_if_saturated(net, epoch, eta, X, saturated_before):
+    """Warn if σ'(z) < ``SATURATED`` in the whole watched layer, on the first 1,000 training inputs; True if so.
+
+    Then every example's gradient is multiplied by about 0 (BP1 or BP2): it
+    has vanished and training has stalled.  Most often η is so large that
+    the first steps drove the weighted inputs z far from 0.  But if most of
+    those neurons were saturated before training already
+    (``saturated_before``, the ``saturation`` measured then), the initial
+    weights were too large for the number of inputs of each neuron, and a
+    smaller η alone will not help.
+    """
+    if saturation(net, X) != 1.0:
         return False
-    a = net.feedforward(np.asarray(X[:1000]).T)
-    if np.max(a * (1 - a)) >= SATURATED:
-        return False
-    warnings.warn(f"after epoch {epoch} every output neuron is saturated (σ'(z) < {SATURATED:g} on the "
-                  f"training inputs), so the gradient has vanished and the network cannot learn: the learning "
-                  f"rate eta={eta:g} is far too large; try eta=3.0 or smaller", TrainingWarning, stacklevel=3)
+    layer = _watched_layer(net)
+    if saturated_before > 0.5:
+        n = net.sizes[layer - 1]
+        fewer = f" or fewer than {n} neurons in the layer before" if layer > 1 else ""
+        cause = (f"{saturated_before:.0%} of them were saturated before training already, so their weighted inputs "
+                 f"z = w·a + b started far from 0 (with {n} inputs each, z grows like √{n} times the weights): "
+                 f"start from N(0, 1/n_in) weights (net.default_weight_initializer()){fewer}; a smaller eta alone "
+                 f"will not help")
+    else:
+        cause = f"the learning rate eta={eta:g} is far too large; try eta={min(eta / 10, 3.0):g} or smaller"
+    neurons = "output neuron" if layer == net.num_layers - 1 else "neuron of the last hidden layer"
+    warnings.warn(f"after epoch {epoch} every {neurons} is saturated (σ'(z) < {SATURATED:g} on the training "
+                  f"inputs), so the gradient has vanished and the network cannot learn: {cause}",
+                  TrainingWarning, stacklevel=3)
     return True

@@ -42,9 +42,9 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from . import descent, neuron, plots
-from .checking import check_count
+from .checking import check_count, check_eta
 from .network import Network
-from .sweep import DEFAULT_ETAS
+from .sweep import DEFAULT_ETAS, check_not_all_diverged
 
 SURFACES = {s.name: s for s in (descent.VALLEY, descent.ELONGATED_VALLEY)}
 NO_FRONTEND = "NNDL_NO_FRONTEND"  # set by nndl.teach's grading kernel
@@ -172,6 +172,7 @@ def learning_rate_sweep(sweep):
 
     The list starts with the smallest, the best and the largest η ticked: one crawls, one learns, one is stuck.
     """
+    check_not_all_diverged(sweep)
     etas = [run["eta"] for run in sweep["runs"]]
     best = max(sweep["runs"], key=lambda run: run["accuracy"][-1])["eta"]
     first = sorted({min(etas), best, max(etas)})
@@ -317,6 +318,7 @@ def train_live(net, training_data, epochs, mini_batch_size, eta, test_data=None,
     """
     from IPython.display import display
 
+    eta = check_eta(eta)  # before the label is written with it
     live = LiveCurve(epochs, label or f"{net.sizes}, η = {eta:g}")
     display(live.widget)
     return net.SGD(training_data, epochs, mini_batch_size, eta, test_data=test_data, callback=live.update)
