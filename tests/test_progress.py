@@ -57,7 +57,8 @@ def test_a_slow_cell_stops_only_its_notebook(tmp_path):
 
 def test_command_line_without_a_workspace(tmp_path, capsys):
     assert cli.main(["progress", "--workspace", str(tmp_path / "nowhere")]) == 2
-    assert f"no workspace at {tmp_path / 'nowhere'}: create it with `python3 course.py setup`" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"no workspace at {tmp_path / 'nowhere'}: create it with `python3 course.py setup`" in err
 
 
 def test_the_button_of_notebook_00_runs_the_command(tmp_path, monkeypatch, capsys):
@@ -66,5 +67,6 @@ def test_the_button_of_notebook_00_runs_the_command(tmp_path, monkeypatch, capsy
     button = box.children[0]
     assert button.description == "Check my progress"
     button.click()  # outside a kernel the output widget lets the lines through to stdout
-    assert f"no workspace at {tmp_path / 'none yet'}: create it with `python3 course.py setup`" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f"no workspace at {tmp_path / 'none yet'}: create it with `python3 course.py setup`" in out
     assert not button.disabled

@@ -196,7 +196,8 @@ def workspace_folder(workspace):
     try:
         workspace.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise OSError(f"cannot create the workspace folder {workspace} ({e.strerror}): choose another folder: {ELSEWHERE}") from None
+        raise OSError(f"cannot create the workspace folder {workspace} ({e.strerror}): choose another folder: "
+                      f"{ELSEWHERE}") from None
     return workspace
 
 
@@ -222,10 +223,9 @@ def course_notebooks(notebooks=NOTEBOOKS):
 
 def _load_versions(path):
     """The record at ``path``, ``{notebook name: fingerprint}``; a ValueError saying why if it is anything else."""
-    if path.is_dir():
-        raise ValueError("it is a folder")
+    text = read_text(path)  # a folder or a named pipe: a ValueError
     try:
-        versions = json.loads(path.read_text(encoding="utf-8"))
+        versions = json.loads(text)
     except ValueError as e:
         raise ValueError(f"it is not JSON: {e}") from None
     if not (isinstance(versions, dict) and all(isinstance(v, str) for v in versions.values())):
@@ -233,36 +233,57 @@ def _load_versions(path):
     return versions
 
 
-def _read_versions(workspace):
-    path = workspace / VERSIONS
+def _read_versions(path):
+    """``(record, note)``: the record at ``path`` and None, or, if it is damaged, {} and what became of it.
+
+    A damaged record (cut short, not a mapping, a folder, a named pipe) is kept under a backup
+    name, never deleted; if it cannot be renamed (a read-only workspace), it is left where it is.
+    """
     if not path.exists():
         return {}, None
     try:
         return _load_versions(path), None
     except ValueError as e:
-        backup = _backup_path(path)
+        damaged = f"{VERSIONS} could not be read ({e})"
+    backup = _backup_path(path)
+    try:
         path.rename(backup)
-        return {}, f"{VERSIONS} could not be read ({e}); it is kept as {backup.name} and rebuilt from your copies"
+    except OSError as e:
+        return {}, (f"{damaged} and could not be set aside ({e.strerror}), so it is left as it is; "
+                    f"setup sets it aside once the workspace folder accepts changes")
+    return {}, f"{damaged}; it is kept as {backup.name}"
 
 
 def setup(workspace=WORKSPACE, notebooks=NOTEBOOKS):
+    """Fill ``workspace`` with the learner versions it lacks; returns the report ``describe`` puts in words.
+
+    The name lists "added", "kept" and "changed" (copies whose course notebook changed since they were made),
+    and "unknown": copies that do not say which course version they came from (no stamp, no record);
+    "changed" and "unknown" copies are left as they are.  "record" notes a damaged record (or is None).
+    A copy without a stamp that is still exactly the learner version, as copies were once written, is current.
+    """
     workspace = workspace_folder(workspace)
-    versions, note = _read_versions(workspace)
+    record = workspace / VERSIONS
+    versions, note = _read_versions(record)
     recorded = dict(versions)
     report = {"added": [], "kept": [], "changed": [], "unknown": [], "record": note}
     for name, notebook in course_notebooks(notebooks).items():
         target, current = workspace / name, fingerprint(notebook)
         if not target.exists():
-            write_atomically(target, _copy_text(notebook))
+            write_in_workspace(target, _copy_text(notebook))
             report["added"].append(name)
             continue
-        text = target.read_text(encoding="utf-8", errors="replace")
+        try:
+            text = read_text(target, errors="replace")
+        except ValueError as e:
+            raise ValueError(f"{target}: {e}: move it away, and setup copies the notebook in") from None
         made_from = _stamp(text) or versions.get(name)
         if made_from is None and text == _text(notebook):
             made_from = versions[name] = current
         report["unknown" if made_from is None else "kept" if made_from == current else "changed"].append(name)
-    if versions != recorded:
-        write_atomically(workspace / VERSIONS, json.dumps(versions, indent=1, sort_keys=True) + "\n")
+    if versions != recorded and not (note and record.exists()):  # never write over a damaged record left in place
+        write_in_workspace(record, json.dumps(versions, indent=1, sort_keys=True) + "\n")
+        report["record"] = note and f"{note}; a new one was made from your copies"
     return report
 
 
@@ -286,7 +307,7 @@ def refresh(name, workspace=WORKSPACE, notebooks=NOTEBOOKS):
     if backup:
         target.rename(backup)
     try:
-        write_atomically(target, _copy_text(available[name]))
+        write_in_workspace(target, _copy_text(available[name]))
     except OSError as e:
         if backup:
             backup.rename(target)  # never leave the learner without the notebook under its own name
@@ -321,7 +342,7 @@ def tag_exercise_cells(path):
     Unsolved, these cells raise; with the tag, Run All carries on to the end.  Returns how many cells
     gained the tag (0 when the file is already tagged, and then it is not rewritten).
     """
-    notebook = nbformat.read(path, as_version=4)
+    notebook, _ = read_notebook(path)
     added = 0
     for cell in notebook.cells:
         tags = cell.metadata.setdefault("tags", [])
@@ -364,11 +385,9 @@ def main(argv=None):
     tag = commands.add_parser("tag", help="tag the exercise and graded-test cells raises-exception")
     tag.add_argument("notebooks", nargs="+")
     args = parser.parse_args(argv)
+    if args.command == "tag":
+        return tag_notebooks(args.notebooks)
     try:
-        if args.command == "tag":
-            for path in args.notebooks:
-                print(f"{path}: {tag_exercise_cells(path)} cells tagged {RAISES}")
-            return 0
         for name in args.refresh:
             target, backup = refresh(name, args.workspace)
             kept = f"; your old copy is now {backup.name}" if backup else ""

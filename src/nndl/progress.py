@@ -72,31 +72,58 @@ def exercise_status(notebook):
     return results
 
 
-def read(path):
-    notebook = nbformat.read(path, as_version=nbformat.NO_CONVERT)
-    version = notebook.get("nbformat")
-    if not isinstance(version, int):
-        raise ValueError("it is not a notebook: it has no nbformat version")
-    return nbformat.convert(notebook, 4), "" if version == 4 else f"nbformat {version}, converted to 4 to run it"
+@contextlib.contextmanager
+def scratch_copy(workspace):
+    """A temporary copy of the folder ``workspace``: yields its path and the list of what was left out.
 
+    Folders and regular files are copied, and a symbolic link as a link (code that writes through
+    it changes what it points to).  Named pipes, devices and sockets are left out (reading a pipe
+    would wait forever): the list names them, relative to ``workspace``.  If the copy cannot be
+    made (a full disk), an OSError says how to make room for it.  The copy is deleted at the end.
+    """
+    left_out = []
 
-def run(path, timeout):
-    path = Path(path)
-    notebook, converted = read(path)
-    stopped = ""
-    with tempfile.TemporaryDirectory(prefix="nndl-progress-", ignore_cleanup_errors=True) as scratch:
-        folder = shutil.copytree(path.parent, Path(scratch) / path.parent.name, symlinks=True)
-        client = NotebookClient(notebook, timeout=timeout, allow_errors=True, kernel_name="python3",
-                                resources={"metadata": {"path": str(folder)}})
-        kernel = client.create_kernel_manager()
+    def special_files(folder, names):  # copytree's ``ignore``: the names in ``folder`` not to copy
+        special = [path for path in (Path(folder, name) for name in names)
+                   if not (path.is_symlink() or path.is_dir() or path.is_file())]
+        left_out.extend(str(path.relative_to(workspace)) for path in special)
+        return [path.name for path in special]
+
+    with contextlib.ExitStack() as stack:
         try:
-            client.execute(stderr=subprocess.DEVNULL)
-        except CellTimeoutError:
-            stopped = f"stopped: a cell ran longer than {timeout} s"
-        except DeadKernelError:
-            stopped = "stopped: the kernel died"
-        finally:
-            end_process_group(kernel)
+            scratch = stack.enter_context(tempfile.TemporaryDirectory(prefix="nndl-progress-",
+                                                                      ignore_cleanup_errors=True))
+            copy = shutil.copytree(workspace, Path(scratch) / workspace.name, symlinks=True, ignore=special_files)
+        except OSError as e:
+            reason = e.args[0][0][2] if isinstance(e, shutil.Error) else _describe(e)  # copytree: [(src, dst, why)]
+            raise OSError(f"could not copy your workspace to a temporary folder to run it ({reason}): if the disk "
+                          f"is full, free some space, or choose another temporary folder: "
+                          f"TMPDIR=DIR python -m nndl progress") from None
+        yield copy, left_out
+
+
+def run(path, folder, timeout):
+    """Execute the notebook at ``path`` in a fresh kernel working in ``folder``; returns it and a note
+    ('' if it ran to the end as it was).
+
+    It runs in ``python3``, the kernel of the course's Python, whichever kernel the notebook names
+    (one chosen in another JupyterLab may not be installed here).  At the end, processes its code
+    started are ended (``end_process_group``).
+    """
+    notebook, version = read_notebook(path)
+    converted = "" if version == 4 else f"nbformat {version}, converted to 4 to run it"
+    client = NotebookClient(notebook, timeout=timeout, allow_errors=True, kernel_name="python3",
+                            resources={"metadata": {"path": str(folder)}})
+    kernel = client.create_kernel_manager()  # made here, to know the kernel's process group at the end
+    stopped = ""
+    try:
+        client.execute(stderr=subprocess.DEVNULL)  # the kernel's own start-up warnings are no news to a learner
+    except CellTimeoutError:
+        stopped = f"stopped: a cell ran longer than {timeout} s"
+    except DeadKernelError:
+        stopped = "stopped: the kernel died"
+    finally:
+        end_process_group(kernel)
     return notebook, "; ".join(filter(None, [converted, stopped]))
 
 
@@ -136,32 +163,39 @@ def report(workspace=WORKSPACE, timeout=600, notebooks=NOTEBOOKS, out=_say):
     timeout = check_count("the timeout (the seconds a cell may run)", timeout, 1)
     workspace = Path(workspace).expanduser()
     names = [p.name for p in sorted(Path(notebooks).glob("[0-9][0-9]_*.ipynb"))]
+    if not workspace.exists():
+        raise FileNotFoundError(f"no workspace at {workspace}: create it with `python3 course.py setup`, or name "
+                                f"yours with --workspace DIR")
     if not workspace.is_dir():
-        out(f"No workspace at {workspace}: create it with `python3 course.py setup`.")
-        return 0, 0
+        raise NotADirectoryError(f"the workspace {workspace} is not a folder: name the folder of your notebooks "
+                                 f"with --workspace DIR")
     out(f"Running each notebook of {workspace} in a separate kernel (at most {timeout} s a cell), in a temporary "
         "copy of that folder: what notebook code writes or deletes there happens in the copy. This takes a few "
         "minutes.")
     done = total = 0
-    for name in names:
-        path = workspace / name
-        if not path.exists():
-            out(f"{name}: not in your workspace (`python3 course.py setup` copies it in)")
-            continue
-        try:
-            notebook, note = run(path, timeout)
-        except (OSError, ValueError, nbformat.ValidationError) as e:
-            out(f"{name}: could not be run ({_describe(e)}); open it in JupyterLab to see why, or get the course's "
-                f"version with `python3 course.py setup --refresh {path.stem}` (yours is kept as a backup)")
-            continue
-        found = exercise_status(notebook)
-        if not found and not note:
-            continue
-        out(f"{name}" + (f"  ({note})" if note else ""))
-        for exercise, what, status in found:
-            out(f"  {exercise}  {what:<20} {status}")
-        done += sum(status == DONE for _, _, status in found)
-        total += len(found)
+    with scratch_copy(workspace) as (folder, left_out):
+        if left_out:
+            out(f"Not copied, as they are neither files nor folders: {', '.join(sorted(left_out))}")
+        for name in names:
+            path = workspace / name
+            if not path.exists():
+                out(f"{name}: not in your workspace (`python3 course.py setup` copies it in)")
+                continue
+            try:
+                notebook, note = run(path, folder, timeout)
+            except (OSError, ValueError, nbformat.ValidationError) as e:
+                out(f"{name}: could not be run ({_describe(e)}); open it in JupyterLab to see why, or get the "
+                    f"course's version with `python3 course.py setup --refresh {path.stem}` (yours is kept as a "
+                    f"backup)")
+                continue
+            found = exercise_status(notebook)
+            if not found and not note:
+                continue
+            out(f"{name}" + (f"  ({note})" if note else ""))
+            for exercise, what, status in found:
+                out(f"  {exercise}  {what:<20} {status}")
+            done += sum(status == DONE for _, _, status in found)
+            total += len(found)
     out(f"{done} of {total} checked exercises done.")
     return done, total
 
