@@ -38,7 +38,7 @@ from pathlib import Path
 
 import nbformat
 
-from .messages import describe as _describe
+from . import messages
 from .persistence import atomic_write, writable_path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -132,9 +132,7 @@ def read_text(path, errors="strict"):
     """
     mode = os.stat(path).st_mode  # a missing file: FileNotFoundError, naming it
     if not stat.S_ISREG(mode):
-        kind = ("a folder" if stat.S_ISDIR(mode) else "a named pipe (FIFO)" if stat.S_ISFIFO(mode)
-                else "a device or a socket")
-        raise ValueError(f"it is {kind}, not a file")
+        raise ValueError(f"it is {messages.kind_of_file(mode)}, not a file")
     return Path(path).read_text(encoding="utf-8", errors=errors)
 
 
@@ -212,7 +210,7 @@ def write_in_workspace(path, text):
             how = f": choose another folder: {ELSEWHERE}"
         else:  # the message of ``writable_path``, which already says to choose another folder
             how = f" ({ELSEWHERE})"
-        raise OSError(_describe(e) + how) from None
+        raise OSError(messages.describe(e) + how) from None
 
 
 def course_notebooks(notebooks=NOTEBOOKS):
@@ -312,7 +310,7 @@ def refresh(name, workspace=WORKSPACE, notebooks=NOTEBOOKS):
         if backup:
             backup.rename(target)  # never leave the learner without the notebook under its own name
         kept = "; your copy is as it was" if backup else ""
-        raise OSError(f"could not write the new version of {name} ({_describe(e)}){kept}") from None
+        raise OSError(f"could not write the new version of {name} ({messages.describe(e)}){kept}") from None
     return target, backup
 
 
@@ -369,7 +367,7 @@ def tag_notebooks(paths):
         except ValueError as e:
             problem = f"{path}: {e}; give the path of a notebook"
         except OSError as e:
-            problem = _describe(e)
+            problem = messages.describe(e)
         print(f"python -m nndl.learner tag: error: {problem}", file=sys.stderr)
         status = 2
     return status
@@ -394,7 +392,7 @@ def main(argv=None):
             print(f"{target}: the course's current version{kept}")
         print(describe(setup(args.workspace), args.workspace))
     except (ValueError, OSError) as e:
-        print(f"python -m nndl.learner: error: {_describe(e)}", file=sys.stderr)
+        print(f"python -m nndl.learner: error: {messages.describe(e)}", file=sys.stderr)
         return 2
     return 0
 

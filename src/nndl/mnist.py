@@ -42,6 +42,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .messages import kind_of_file
+
 SHIPPED_DIR = Path(__file__).resolve().parents[2] / "data" / "mnist"
 """Where the course's repository keeps MNIST."""
 
@@ -270,9 +272,7 @@ def _check_regular_file(path):
     except OSError as e:
         raise MnistError(f"cannot read {path}: {e.strerror}") from None
     if not stat.S_ISREG(mode):
-        kind = ("a folder" if stat.S_ISDIR(mode) else "a named pipe (FIFO)" if stat.S_ISFIFO(mode)
-                else "a device or socket")
-        raise MnistError(f"{path} is {kind}, not a file: put the IDX file there")
+        raise MnistError(f"{path} is {kind_of_file(mode)}, not a file: put the IDX file there")
 
 
 def _read_idx(stream, name, expected_magic, advice=COPY_AGAIN, size=None, gzipped=False):

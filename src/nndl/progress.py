@@ -26,7 +26,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from .checking import check_count
-from .messages import describe as _describe
+from .messages import describe
 from .learner import NOTEBOOKS, WORKSPACE, nbgrader_meta, read_notebook
 
 CHECK = re.compile(r"^(ex\d+)\.check\(", re.M)
@@ -95,7 +95,7 @@ def scratch_copy(workspace):
                                                                       ignore_cleanup_errors=True))
             copy = shutil.copytree(workspace, Path(scratch) / workspace.name, symlinks=True, ignore=special_files)
         except OSError as e:
-            reason = e.args[0][0][2] if isinstance(e, shutil.Error) else _describe(e)  # copytree: [(src, dst, why)]
+            reason = e.args[0][0][2] if isinstance(e, shutil.Error) else describe(e)  # copytree: [(src, dst, why)]
             raise OSError(f"could not copy your workspace to a temporary folder to run it ({reason}): if the disk "
                           f"is full, free some space, or choose another temporary folder: "
                           f"TMPDIR=DIR python -m nndl progress") from None
@@ -184,7 +184,7 @@ def report(workspace=WORKSPACE, timeout=600, notebooks=NOTEBOOKS, out=_say):
             try:
                 notebook, note = run(path, folder, timeout)
             except (OSError, ValueError, nbformat.ValidationError) as e:
-                out(f"{name}: could not be run ({_describe(e)}); open it in JupyterLab to see why, or get the "
+                out(f"{name}: could not be run ({describe(e)}); open it in JupyterLab to see why, or get the "
                     f"course's version with `python3 course.py setup --refresh {path.stem}` (yours is kept as a "
                     f"backup)")
                 continue
