@@ -1,4 +1,5 @@
 """Student versions and autograding with nbgrader, end to end and offline."""
+import os
 import re
 import shutil
 import socket
@@ -135,6 +136,24 @@ except OSError as e:
     assert out.split("\n")[:3] == ["False", "etc read-only", "network ECONNREFUSED"], out
     assert (work / "mine.txt").read_text() == "ok", "the notebook's own folder stays writable"
     assert (course / "gradebook.db").read_text() == "grades"
+
+
+def test_the_sandbox_keeps_a_course_installed_under_tmp_in_sight(tmp_path, monkeypatch):
+    """A clone under /tmp (CI's, or a learner's) has its Python there: the sandbox's empty /tmp must not hide it."""
+    installed = tmp_path / "site"  # stands for a .venv or a clone's src/ under /tmp
+    (installed / "course_module.py").parent.mkdir()
+    (installed / "course_module.py").write_text("print('imported from', __file__)")
+    monkeypatch.syspath_prepend(str(installed))
+    work, run = tmp_path / "work", tmp_path / "run"
+    work.mkdir()
+    run.mkdir()
+    (tmp_path / "conn.json").write_text("{}")
+    command = sandbox.bwrap_command(str(tmp_path / "conn.json"), str(work), str(run), [])
+    python = command.index(sys.executable)
+    result = subprocess.run(command[:python] + [sys.executable, "-c", "import course_module"], capture_output=True,
+                            text=True, env={**os.environ, "PYTHONPATH": str(installed)})
+    assert result.returncode == 0, result.stderr
+    assert f"imported from {installed}" in result.stdout
 
 
 def test_grading_helpers_cannot_be_fooled():

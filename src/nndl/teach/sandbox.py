@@ -56,11 +56,25 @@ def write_kernelspec(run, sandboxed):
     (folder / "kernel.json").write_text(json.dumps(spec, indent=1))
 
 
+def python_folders(cwd):
+    """The folders the kernel's Python needs: its prefixes and import path (the course's own ``src`` included).
+
+    The sandbox lays an empty /tmp and empty folders over the hidden ones;
+    a course installed under /tmp, or in a hidden folder, must stay visible.
+    The student's folder ``cwd``, first on the launcher's import path, is
+    not one of them.
+    """
+    folders = {sys.prefix, sys.base_prefix, *sys.path} - {"", cwd}
+    return sorted(f for f in folders if os.path.isabs(f) and os.path.isdir(f))
+
+
 def bwrap_command(connection_file, cwd, run, hide):
     """The bwrap command line that starts ipykernel in the sandbox."""
     command = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
     for folder in hide:
         command += ["--tmpfs", folder]
+    for folder in python_folders(cwd):  # read-only, over the empty /tmp and hidden folders
+        command += ["--ro-bind", folder, folder]
     for folder in (cwd, run):
         command += ["--bind", folder, folder]
     command += ["--ro-bind", connection_file, connection_file,
