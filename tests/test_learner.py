@@ -61,7 +61,7 @@ def test_run_all_reaches_the_last_cell(workspace, name, tmp_path):
 
     Only the exercises fail, and each graded test fails without an answer.
     The learner's copy has the cells of nbgrader's student version
-    (``test_learner_release``), so this run stands for the students' too.
+    (``test_teach.test_learner_version_equals_nbgraders_release``), so this run stands for the students' too.
     """
     shutil.copy(workspace / name, tmp_path / name)  # executed elsewhere: the learner's copy stays as it is
     notebook = nbformat.read(tmp_path / name, as_version=4)

@@ -11,7 +11,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from nndl import descent, mnist, teach
+from nndl import descent, learner, mnist, teach
 from nndl.sweep import SHIPPED_SWEEP
 from nndl.teach import cli, grading, sandbox, settings
 
@@ -40,6 +40,19 @@ def released(tmp_path_factory):
 
 def student_version(released, name):
     return nbformat.read(next((released / "release" / name).glob("*.ipynb")), 4)
+
+
+def comparable(cell):
+    return cell.cell_type, cell.get("id"), cell.source, cell.metadata.get("tags", [])
+
+
+@pytest.mark.parametrize("name", ["ch01", "ch02", "ch03", "ch04", "ch05", "ch06", "ch07", "ch08", "ch09", "ch10"])
+def test_learner_version_equals_nbgraders_release(released, name):
+    """The learner's copies and nbgrader's student versions have the same cells, so one Run All tests both."""
+    mine = learner.learner_version(nbformat.read(teach.chapters()[name], as_version=4))
+    student = student_version(released, name)
+    assert [comparable(c) for c in mine.cells] == [comparable(c) for c in student.cells]
+    assert all(not c.get("outputs") for c in mine.cells + student.cells)
 
 
 def test_points_come_from_the_notebooks():

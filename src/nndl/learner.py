@@ -10,7 +10,7 @@ with the same transformation as ``nbgrader generate_assignment`` (the
 teachers' release, ``nndl.teach``): every ``### BEGIN SOLUTION`` ...
 ``### END SOLUTION`` region becomes ``# YOUR CODE HERE`` /
 ``raise NotImplementedError()``, and every ``### BEGIN HIDDEN TESTS`` region
-is removed.  ``tests/test_learner_release.py`` checks that both give the same
+is removed.  ``tests/test_teach.py`` checks that both give the same
 cells.
 
 A learner's work is never overwritten: ``setup`` copies in only notebooks the
