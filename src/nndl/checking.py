@@ -67,9 +67,14 @@ def check_dropout(p, sizes):
     return float(p)
 
 
+def is_learning_rate(eta):
+    """Whether ``eta`` can be a learning rate: a real number (not a bool), finite and > 0."""
+    return isinstance(eta, Real) and not isinstance(eta, bool) and 0 < eta < math.inf
+
+
 def check_eta(eta):
     """The learning rate η as a float, if it is a finite number > 0."""
-    if not isinstance(eta, Real) or isinstance(eta, bool) or not math.isfinite(eta) or eta <= 0:
+    if not is_learning_rate(eta):
         raise ValueError(f"the learning rate eta must be a positive, finite number, got {eta!r}: "
                          "try eta=3.0 as the book does")
     return float(eta)

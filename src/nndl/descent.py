@@ -13,11 +13,12 @@ the bottom and oscillates on the way in.  The elongated valley has a large L
 along one axis and a small one along the other, which makes the range of good
 learning rates narrow: the situation training a network is usually in.
 """
-import math
 from dataclasses import dataclass
 from numbers import Real
 
 import numpy as np
+
+from .checking import is_learning_rate
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,6 @@ def regime(surface, eta):
 
 
 def _check_eta(eta):
-    if isinstance(eta, bool) or not isinstance(eta, Real) or not 0 < eta < math.inf:
+    if not is_learning_rate(eta):
         raise ValueError(f"the learning rate eta must be a positive, finite number, got {eta!r}")
     return float(eta)

@@ -10,13 +10,13 @@ runs the full one on all 50,000 training images and saves it as JSON for the
 notebook to load.
 """
 import json
-import math
 import os
 import warnings
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 
+from .checking import is_learning_rate
 from .mnist import SHIPPED_DIR
 from .network import Network, TrainingWarning
 from .persistence import atomic_write
@@ -98,7 +98,7 @@ def check_etas(etas):
         raise ValueError(f"etas must be a list of learning rates such as [0.1, 1.0, 3.0], got {etas!r}")
     if not len(values):
         raise ValueError("give at least one learning rate to sweep")
-    bad = [eta for eta in values if isinstance(eta, bool) or not isinstance(eta, Real) or not 0 < eta < math.inf]
+    bad = [eta for eta in values if not is_learning_rate(eta)]
     if bad:
         raise ValueError(f"the learning rate eta must be a positive, finite number, got "
                          f"{', '.join(map(repr, bad))}")
