@@ -10,9 +10,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
 from nndl import learner
+from nndl.progress import notebook_client
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
@@ -65,7 +65,7 @@ def test_run_all_reaches_the_last_cell(workspace, name, tmp_path):
     """
     shutil.copy(workspace / name, tmp_path / name)  # executed elsewhere: the learner's copy stays as it is
     notebook = nbformat.read(tmp_path / name, as_version=4)
-    NotebookClient(notebook, timeout=900, resources={"metadata": {"path": str(tmp_path)}}).execute()
+    notebook_client(notebook, timeout=900, resources={"metadata": {"path": str(tmp_path)}}).execute()
     code = [c for c in notebook.cells if c.cell_type == "code"]
     assert code and code[-1].execution_count is not None, "the last code cell did not run"
     for cell in code:

@@ -112,8 +112,8 @@ def run(path, folder, timeout):
     """
     notebook, version = read_notebook(path)
     converted = "" if version == 4 else f"nbformat {version}, converted to 4 to run it"
-    client = NotebookClient(notebook, timeout=timeout, allow_errors=True, kernel_name="python3",
-                            resources={"metadata": {"path": str(folder)}})
+    client = notebook_client(notebook, timeout=timeout, allow_errors=True, kernel_name="python3",
+                             resources={"metadata": {"path": str(folder)}})
     kernel = client.create_kernel_manager()  # made here, to know the kernel's process group at the end
     stopped = ""
     try:
@@ -125,6 +125,21 @@ def run(path, folder, timeout):
     finally:
         end_process_group(kernel)
     return notebook, "; ".join(filter(None, [converted, stopped]))
+
+
+def notebook_client(notebook, **options):
+    """An nbclient ``NotebookClient`` for ``notebook`` that does not act as the front end of Output widgets.
+
+    nbclient stands in for a browser's Output widgets (the ones ``interact``
+    draws into): it answers each output with a message on the kernel's shell
+    socket, sent while it is waiting on that same socket for the cell's
+    reply.  If the reply arrives during that send, the wait is not woken up
+    and the run hangs until the cell's timeout (nbclient issue 312).  Here
+    nothing is sent: a widget's outputs become the cell's own outputs.
+    """
+    client = NotebookClient(notebook, **options)
+    client.comm_open_handlers.pop("jupyter.widget")
+    return client
 
 
 def end_process_group(kernel):
