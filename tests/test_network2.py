@@ -47,7 +47,7 @@ def test_early_stopping_n_passes_through(data):
 
 def test_save_and_load(tmp_path):
     net = network2.Network([784, 10, 10], cost=network2.QuadraticCost, seed=0)
-    net.save(tmp_path / "net.npz")
-    loaded = network2.load(tmp_path / "net.npz")
+    net.save(tmp_path / "net.json")
+    loaded = network2.load(tmp_path / "net.json")
     assert isinstance(loaded, network2.Network) and loaded.cost is network2.QuadraticCost
     assert all(np.array_equal(a, b) for a, b in zip(net.weights + net.biases, loaded.weights + loaded.biases))

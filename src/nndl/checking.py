@@ -56,6 +56,15 @@ def check_lmbda(lmbda):
     return float(lmbda)
 
 
+def check_mu(mu):
+    """The momentum coefficient μ as a float, if it is a number from 0 to 1."""
+    if not isinstance(mu, Real) or isinstance(mu, bool) or not 0 <= mu <= 1:  # NaN fails too
+        raise ValueError(f"the momentum coefficient mu must be a number from 0 (no momentum) to 1 (no friction), "
+                         f"got {mu!r}: above 1 each step adds to the velocity instead of damping it, and below 0 "
+                         f"the velocity flips direction every step; try mu=0.5 or 0.9")
+    return float(mu)
+
+
 def check_dropout(p, sizes):
     """The dropout probability as a float, if 0 <= p < 1 and, for p > 0, the network has a hidden layer to drop from."""
     if not isinstance(p, Real) or isinstance(p, bool) or not 0 <= p < 1:

@@ -8,7 +8,7 @@
 
 and, with a cost, chapter 3's (``--cost``, ``--lmbda``, ``--init``,
 ``--evaluate-on``, ``--dropout``, ``--expand``, ``--early-stopping``,
-``--halve-eta``)::
+``--halve-eta``, ``--momentum``, ``--activation``)::
 
     $ python -m nndl train --sizes 784 100 10 --cost cross-entropy --init scaled --lmbda 5 --eta 0.5 \
           --evaluate-on validation --seed 0
@@ -71,12 +71,16 @@ def build_parser():
                             "without it, chapter 1's network and transcript")
     train.add_argument("--lmbda", type=float, default=0.0, metavar="L", help="L2 regularisation λ (default: 0)")
     train.add_argument("--init", choices=["large", "scaled"], default=None,
-                       help="initial weights N(0, 1) (large) or N(0, 1/n_in) (scaled); default: scaled with "
-                            "--cost, else large")
+                       help="initial weights N(0, 1) (large) or N(0, 1/n_in) (scaled; 2/n_in after ReLU layers); "
+                            "default: scaled with --cost, else large")
     train.add_argument("--evaluate-on", choices=["test", "validation"], default="test",
                        help="the data measured after each epoch (default: test)")
     train.add_argument("--dropout", type=float, default=0.0, metavar="P",
                        help="drop each hidden neuron with probability P while training (default: 0)")
+    train.add_argument("--momentum", type=float, default=0.0, metavar="MU",
+                       help="momentum coefficient μ from 0 to 1 (eqs. 107-108; default: 0, plain gradient descent)")
+    train.add_argument("--activation", choices=["sigmoid", "tanh", "relu"], default="sigmoid",
+                       help="the hidden neurons (the output layer stays sigmoid, or softmax; default: sigmoid)")
     train.add_argument("--expand", action="store_true",
                        help="train on each image and its four one-pixel shifts (5 times the data)")
     train.add_argument("--early-stopping", type=int, default=0, metavar="N",
@@ -146,7 +150,7 @@ def _train(args):
         raise ValueError(f"--sizes must start with {n_pixels} (the pixels of an image) and end with "
                          f"{n_classes} (one output per digit), got {' '.join(map(str, args.sizes))}")
     evaluation_data = _evaluation_data(args, validation_data, test_data)
-    net = Network(args.sizes, cost=args.cost, seed=args.seed, dtype=args.dtype)
+    net = Network(args.sizes, cost=args.cost, seed=args.seed, dtype=args.dtype, activation=args.activation)
     if args.init == "large":
         net.large_weight_initializer()
     elif args.init == "scaled":
@@ -155,7 +159,8 @@ def _train(args):
         training_data = mnist.expanded(training_data)
     try:
         history = net.SGD(training_data, args.epochs, args.mini_batch_size, args.eta, test_data=evaluation_data,
-                          lmbda=args.lmbda, dropout=args.dropout, early_stopping_n=args.early_stopping,
+                          lmbda=args.lmbda, mu=args.momentum, dropout=args.dropout,
+                          early_stopping_n=args.early_stopping,
                           halve_eta_n=args.halve_eta, progress=args.progress)
     except KeyboardInterrupt:
         raise Interrupted("interrupted: training stopped early" +

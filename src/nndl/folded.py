@@ -29,6 +29,7 @@ import numpy as np
 from scipy.linalg import blas
 from scipy.special import expit  # σ(z) in one call, written in place, never overflowing
 
+from .activations import ACTIVATIONS
 from .functions import softmax
 
 GEMM = {np.dtype(np.float32): blas.sgemm, np.dtype(np.float64): blas.dgemm}
@@ -41,14 +42,17 @@ class FoldedNetwork:
     them (as ``Network.SGD`` does) sees every update at once, without copying.
     """
 
-    def __init__(self, weights, biases, batch_size, output_delta, dtype, softmax_output=False):
+    def __init__(self, weights, biases, batch_size, output_delta, dtype, softmax_output=False,
+                 activation=ACTIVATIONS["sigmoid"]):
         """``output_delta(a, y)`` is BP1's δ from the output activations (one example per row).
 
-        The output layer is sigmoid, or softmax if ``softmax_output``.
+        The output layer is sigmoid, or softmax if ``softmax_output``; the
+        hidden layers' neurons are ``activation`` (an ``activations.Activation``).
         """
         self.params = [np.hstack([w, b], dtype=dtype) for w, b in zip(weights, biases)]
         self.output_delta = output_delta
         self.softmax_output = softmax_output
+        self.activation = activation
         self.gemm = GEMM[np.dtype(dtype)]
         # inputs[l] holds the activations that params[l] multiplies, one example per row, and a last column of ones;
         # zs[l] the weighted inputs that params[l] gives.
@@ -69,7 +73,7 @@ class FoldedNetwork:
         """The bias columns b, each a view of the last column of its P."""
         return [p[:, -1:] for p in self.params]
 
-    def descend(self, X, Y, order, eta, decay=1.0, keep=1.0, rng=None, progress=None):
+    def descend(self, X, Y, order, eta, decay=1.0, keep=1.0, rng=None, progress=None, mu=0.0, velocities=None):
         """One step of gradient descent (eqs. 20 and 21) for each mini-batch, in turn.
 
         ``X`` (n, n_in) and ``Y`` (n, n_out) hold one example per row.  The
@@ -88,8 +92,20 @@ class FoldedNetwork:
         they are divided by β just before (100 numbers, not 78,400).
         ``keep`` < 1 is dropout: each hidden neuron is kept with probability
         ``keep`` (drawn from ``rng``), for one mini-batch at a time.
+
+        ``mu`` > 0 is momentum (eqs. 107 and 108): each parameter has a
+        velocity v, in ``velocities`` (arrays shaped like ``params``, kept by
+        the caller from one call to the next), and a step is v ← μv - η∇C,
+        then P ← P + v.  The velocity takes the gradient's place in the gemm
+        (v ← α δᵀ[a; 1] + μ v), and one more call per layer adds it to P.
+        With weight decay, ∇C includes the L2 term (λ/n) w, so the weights'
+        velocities also lose (1 - ``decay``) w.
         """
-        self._backpropagate(X, Y, order, -eta, self.params_t, 1.0, decay, keep, rng, progress)
+        if mu:
+            self._backpropagate(X, Y, order, -eta, [v.T for v in velocities], mu, decay, keep, rng, progress,
+                                velocities)
+        else:
+            self._backpropagate(X, Y, order, -eta, self.params_t, 1.0, decay, keep, rng, progress)
 
     def gradient(self, X, Y):
         """∇_P Σ_x C_x over all the rows of ``X`` and ``Y``, one mini-batch: one array per layer, shaped like P."""
@@ -97,7 +113,8 @@ class FoldedNetwork:
         self._backpropagate(X, Y, np.arange(len(X)), len(X), [g.T for g in gradients], 0.0)  # α = 1: the plain sum
         return gradients
 
-    def _backpropagate(self, X, Y, order, rate, targets_t, beta, decay=1.0, keep=1.0, rng=None, progress=None):
+    def _backpropagate(self, X, Y, order, rate, targets_t, beta, decay=1.0, keep=1.0, rng=None, progress=None,
+                       velocities=None):
         """Forward and backward pass per mini-batch, then targets_t[l] ← α (∇_P)ᵀ + β targets_t[l] for each layer l.
 
         α = ``rate``/m, m the size of the mini-batch, and β = ``beta``;
@@ -105,22 +122,32 @@ class FoldedNetwork:
         itself when descending).
 
         ``decay`` ≠ 1 (with ``targets_t`` the parameters) multiplies ``beta``
-        for the weights only: see ``descend``.
+        for the weights only: see ``descend``.  Given ``velocities`` (which
+        ``targets_t`` then are, transposed), each layer's velocity is added
+        to its P after it is updated, and ``decay`` ≠ 1 subtracts
+        (1 - decay) w from the weights' velocities instead.
 
         Written for few NumPy calls and little else per mini-batch (outputs
         written in place, views made beforehand): at mini-batch size 10 that
         is where the time goes.  With dropout, a hidden activation is kept
         and divided by ``keep`` ("inverted" dropout: the expected activation
         is unchanged, so the trained network is used at test time as it is),
-        or set to 0.  Either way its derivative with respect to z is
-        a_kept (1 - keep·a_kept), which is σ'(z)/keep or 0.
+        or set to 0, so that its derivative with respect to z is f'(z)/keep
+        or 0 (``Activation.times_prime``).
 
         In BLAS's column-major view a C-ordered matrix is its transpose, so
         each gemm below reads transposed: Zᵀ ← P [a; 1]ᵀ computes Z = [a; 1] Pᵀ.
         """
         gemm, params_t, weights, bias_columns = self.gemm, self.params_t, self.weights_only, self.bias_columns
         output_delta, softmax_output = self.output_delta, self.softmax_output
-        dropout, decaying, weights_beta = keep < 1.0, decay != 1.0, beta * decay
+        activate, times_prime = self.activation.fn_in_place, self.activation.times_prime
+        dropout, decaying = keep < 1.0, decay != 1.0
+        momentum = velocities is not None
+        weights_beta = beta if momentum else beta * decay
+        if momentum:
+            params, velocity_weights = self.params, [v[:, :-1] for v in velocities]
+            shrinkage = [np.empty_like(w) for w in weights] if decaying else None
+        kept = [None] * len(self.params)  # with dropout: which hidden neurons of each layer the mini-batch keeps
         Y = Y[order]  # the desired outputs in training order, so that each mini-batch's are a slice
         size, m = len(self.inputs[0]), None
         starts = range(0, len(order), size)
@@ -132,28 +159,39 @@ class FoldedNetwork:
                 inputs = [a[:m] for a in self.inputs]
                 activations = [a[:, :-1] for a in inputs]
                 inputs_t, zs_t = [a.T for a in inputs], [z[:m].T for z in self.zs]
-                hidden = list(zip(params_t, inputs_t, zs_t, activations[1:]))
-                # (layer, its activations, a buffer for the error of the layer below, one for 1 - a), output layer first
+                hidden = list(zip(range(1, len(inputs)), params_t, inputs_t, zs_t, activations[1:]))
+                # (layer, its activations, a buffer for the error of the layer below, one for f'(z)), output layer first
                 backward = [(l, activations[l], np.empty_like(activations[l]), np.empty_like(activations[l]))
                             for l in range(len(inputs) - 1, 0, -1)]
             activations[0][...] = X[rows]  # gathered, and converted to the network's dtype if X has another
-            for p_t, a_t, z_t, a_next in hidden:
-                expit(gemm(1.0, p_t, a_t, 0.0, z_t, 1, 0, 1).T, a_next)  # (eq. 25): σ(w a + b), every example at once
+            for l, p_t, a_t, z_t, a_next in hidden:
+                activate(gemm(1.0, p_t, a_t, 0.0, z_t, 1, 0, 1).T, a_next)  # (eq. 25): f(w a + b), all examples at once
                 if dropout:
-                    a_next *= rng.random(a_next.shape) < keep
+                    kept[l] = rng.random(a_next.shape) < keep
+                    a_next *= kept[l]
                     a_next /= keep
             z = gemm(1.0, params_t[-1], inputs_t[-1], 0.0, zs_t[-1], 1, 0, 1).T
             delta = output_delta(softmax(z, axis=1) if softmax_output else expit(z, z), Y[k:k + size])  # (BP1)
-            for l, a, previous, one_minus_a in backward:
+            for l, a, previous, buffer in backward:
                 np.matmul(delta, weights[l], previous)  # (BP2), with the weights before this step
-                if decaying:
+                if decaying and not momentum:
                     bias_columns[l] /= decay  # the gemm below decays the whole P (eq. 93): not the biases
                 # (BP4), summed over the examples, with (BP3) as its last column: Pᵀ ← α [a; 1]ᵀ δ + β Pᵀ, in place.
                 gemm(alpha, inputs_t[l], delta.T, weights_beta, targets_t[l], 0, 1, 1)
-                np.multiply(previous, a, previous)  # σ'(z) = a(1 - a)
-                np.subtract(1.0, keep * a if dropout else a, one_minus_a)
-                np.multiply(previous, one_minus_a, previous)
+                if momentum:
+                    self._move(params[l], velocities[l], velocity_weights[l], weights[l], shrinkage, l, decay)
+                times_prime(previous, a, buffer, keep, kept[l])  # (BP2): ⊙ f'(z)
                 delta = previous
-            if decaying:
+            if decaying and not momentum:
                 bias_columns[0] /= decay
             gemm(alpha, inputs_t[0], delta.T, weights_beta, targets_t[0], 0, 1, 1)  # (BP4) and (BP3), first layer
+            if momentum:
+                self._move(params[0], velocities[0], velocity_weights[0], weights[0], shrinkage, 0, decay)
+
+    @staticmethod
+    def _move(p, v, v_weights, w, shrinkage, l, decay):
+        """Momentum's P ← P + v (eq. 108), after v's weights lose (1 - decay) w, the L2 term of eq. (107)."""
+        if shrinkage is not None:
+            np.multiply(w, decay - 1.0, shrinkage[l])
+            v_weights += shrinkage[l]
+        p += v

@@ -19,9 +19,7 @@ def sigmoid(z):
     warning, where the literal formula would compute e^1000.  It keeps the
     dtype of a float array (float32 stays float32).
     """
-    z = np.asarray(z)
-    if not np.issubdtype(z.dtype, np.floating):
-        z = z.astype(np.float64)
+    z = _as_float(z)
     return 0.5 * (1.0 + np.tanh(0.5 * z))
 
 
@@ -29,6 +27,33 @@ def sigmoid_prime(z):
     """The derivative σ'(z) = σ(z)(1 - σ(z)), used by BP1 and BP2."""
     s = sigmoid(z)
     return s * (1.0 - s)
+
+
+def tanh(z):
+    """The hyperbolic tangent (e^z - e^(-z)) / (e^z + e^(-z)) (eq. 110): a sigmoid-shaped curve from -1 to 1.
+
+    It is the sigmoid rescaled: σ(z) = (1 + tanh(z/2)) / 2 (eq. 111), which is
+    how ``sigmoid`` above computes σ.  NumPy's ``np.tanh`` never overflows.
+    """
+    return np.tanh(_as_float(z))
+
+
+def tanh_prime(z):
+    """The derivative tanh'(z) = 1 - tanh²(z)."""
+    t = tanh(z)
+    return 1.0 - t * t
+
+
+def relu(z):
+    """The rectified linear unit max(0, z) (eq. 112 has max(0, w·x + b)): 0 for z <= 0, z above."""
+    z = _as_float(z)
+    return np.maximum(z, z.dtype.type(0))
+
+
+def relu_prime(z):
+    """The derivative of max(0, z): 1 for z > 0, 0 for z < 0 (and, by convention, 0 at z = 0)."""
+    z = _as_float(z)
+    return (z > 0).astype(z.dtype)
 
 
 def quadratic_cost(output_activations, y):
@@ -53,9 +78,13 @@ def softmax(z, axis=0):
     number (the factor e^(-max z) cancels) but never overflows: the largest
     exponent is e^0 = 1.  The outputs are positive and sum to 1.
     """
-    z = np.asarray(z)
-    if not np.issubdtype(z.dtype, np.floating):
-        z = z.astype(np.float64)
+    z = _as_float(z)
     e = np.exp(z - np.max(z, axis=axis, keepdims=True))
     e /= np.sum(e, axis=axis, keepdims=True)
     return e
+
+
+def _as_float(z):
+    """``z`` as a float array: float32 and float64 stay as they are, ints and bools become float64."""
+    z = np.asarray(z)
+    return z if np.issubdtype(z.dtype, np.floating) else z.astype(np.float64)

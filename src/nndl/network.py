@@ -29,9 +29,10 @@ prints and decides between epochs in ``nndl.training``.
 """
 import numpy as np
 
+from .activations import ACTIVATIONS, check_activation
 from .checking import (as_rows, as_target, check_count, check_dropout, check_dtype, check_eta,
-                       check_evaluation_data, check_input, check_lmbda, check_not_empty, check_parameter_shapes,
-                       check_parameters, check_seed, check_sizes, classes)
+                       check_evaluation_data, check_input, check_lmbda, check_mu, check_not_empty,
+                       check_parameter_shapes, check_parameters, check_seed, check_sizes, classes)
 from .costs import COSTS, check_cost
 from .folded import FoldedNetwork
 from .functions import quadratic_cost_derivative, sigmoid, sigmoid_prime
@@ -43,9 +44,9 @@ FORMAT_VERSION = 1
 
 
 class Network:
-    """A feedforward network of sigmoid neurons trained by stochastic gradient descent."""
+    """A feedforward network of sigmoid neurons (or tanh, ReLU) trained by stochastic gradient descent."""
 
-    def __init__(self, sizes, cost=None, seed=None, dtype=np.float64):
+    def __init__(self, sizes, cost=None, seed=None, dtype=np.float64, activation="sigmoid"):
         """``sizes`` lists the number of neurons in each layer.
 
         If the list was [2, 3, 1] then it would be a three-layer network, with
@@ -67,11 +68,17 @@ class Network:
         A single output neuron makes a binary classifier: its labels are 0
         and 1, and it answers 1 when its output is above ½.  A softmax layer
         needs at least two neurons, so ``LogLikelihoodCost`` is refused there.
+
+        ``activation`` is the hidden neurons' function: "sigmoid" (the
+        book's), "tanh" or "relu" (chapter 3's other neuron models, see
+        ``nndl.activations``).  The output layer is sigmoid (or softmax) in
+        every case.
         """
         self.sizes = check_sizes(sizes)
         self.num_layers = len(self.sizes)
         self.dtype = check_dtype(dtype)
         self.cost = None if cost is None else check_cost(cost, self.sizes[-1])
+        self.activation = check_activation(activation)
         self.rng = np.random.default_rng(check_seed(seed))
         if self.cost is None:
             self.large_weight_initializer()
@@ -83,11 +90,13 @@ class Network:
 
         A neuron with n_in inputs of about 1 then has a weighted input z of
         standard deviation about 1 instead of √n_in, so that it starts far
-        from saturation.
+        from saturation.  The layers after ReLU neurons, which output 0 for
+        about half their inputs, get N(0, 2/n_in) instead, to keep that spread.
         """
         self.biases = [self.rng.standard_normal((y, 1), dtype=self.dtype) for y in self.sizes[1:]]
-        self.weights = [self.rng.standard_normal((y, x), dtype=self.dtype) / self.dtype(np.sqrt(x))
-                        for x, y in zip(self.sizes[:-1], self.sizes[1:])]
+        variances = [1.0] + [self.activation.weight_variance] * (self.num_layers - 2)  # by what feeds the layer
+        self.weights = [self.rng.standard_normal((y, x), dtype=self.dtype) / self.dtype(np.sqrt(x / v))
+                        for x, y, v in zip(self.sizes[:-1], self.sizes[1:], variances)]
 
     def large_weight_initializer(self):
         """Weights and biases from N(0, 1), as in chapter 1 (the book's name for chapter 1's initialisation)."""
@@ -105,11 +114,11 @@ class Network:
         a = check_input(a, self.sizes[0])
         check_parameter_shapes(self.sizes, self.weights, self.biases)
         for b, w in zip(self.biases[:-1], self.weights[:-1]):
-            a = sigmoid(w @ a + b)
+            a = self.activation.fn(w @ a + b)
         return self._output_activation(self.weights[-1] @ a + self.biases[-1])
 
     # ----- training -----------------------------------------------------------------------
-    def SGD(self, training_data, epochs, mini_batch_size, eta, test_data=None, *, lmbda=0.0, dropout=0.0,
+    def SGD(self, training_data, epochs, mini_batch_size, eta, test_data=None, *, lmbda=0.0, mu=0.0, dropout=0.0,
             early_stopping_n=0, halve_eta_n=0, quiet=False, progress=False, monitor_cost=False,
             monitor_training_accuracy=False, monitor_evaluation_cost=False, callback=None):
         """Train the network using mini-batch stochastic gradient descent.
@@ -145,6 +154,10 @@ class Network:
         * ``lmbda`` > 0 is L2 regularisation: each step decays the weights,
           w ← (1 - ηλ/n) w - (η/m) Σ ∇C_x (eq. 93), n the size of the training
           set, m of the mini-batch; the biases are not decayed.
+        * ``mu`` > 0 is momentum-based gradient descent (eqs. 107-108): every
+          weight and bias has a velocity v, zero at the start of ``SGD``, and
+          each step is v ← μv - η∇C, then w ← w + v (∇C with λ's term
+          (λ/n) w).  μ = 0 is plain gradient descent; 1 - μ is the friction.
         * ``dropout`` = p drops each hidden neuron with probability p, afresh
           for every mini-batch; kept activations are divided by 1 - p
           ("inverted" dropout), so the trained network is used as it is: this
@@ -163,6 +176,7 @@ class Network:
         check_count("mini_batch_size", mini_batch_size, minimum=1)
         eta = check_eta(eta)
         lmbda = check_lmbda(lmbda)
+        mu = check_mu(mu)
         keep = 1.0 - check_dropout(dropout, self.sizes)
         stall_limits = [check_count(name, value, minimum=0) for name, value in
                         (("early_stopping_n", early_stopping_n), ("halve_eta_n", halve_eta_n))]
@@ -178,6 +192,9 @@ class Network:
         with one_blas_thread():  # tells a saturation that training causes from one it starts with
             saturated_before = saturation(self, X[:100])
         warned = False
+        velocities = None  # momentum's, one per weight and bias, shaped like the folded [w | b]
+        if mu:
+            velocities = [np.zeros((y, x + 1), self.dtype) for x, y in zip(self.sizes[:-1], self.sizes[1:])]
         for j in range(epochs):
             eta = schedule.eta
             folded = self._fold(min(mini_batch_size, n))  # again each epoch: a callback may assign new weights
@@ -185,7 +202,7 @@ class Network:
             decay = weight_decay(eta, lmbda, n)
             bar = lambda batch_starts: progress_bar(batch_starts, progress, f"Epoch {j}")
             with one_blas_thread(), np.errstate(over="ignore", invalid="ignore"):  # check_finite reports overflow
-                folded.descend(X, Y, order, eta, decay, keep, self.rng, bar)
+                folded.descend(X, Y, order, eta, decay, keep, self.rng, bar, mu, velocities)
             history.epochs += 1
             history.etas.append(eta)
             check_finite(self, eta, f"during epoch {j}")
@@ -263,7 +280,7 @@ class Network:
         for b, w in zip(self.biases, self.weights):
             z = w @ activation + b  # (eq. 25)
             zs.append(z)
-            activation = sigmoid(z)
+            activation = self.activation.fn(z)  # σ(z) in the book; the output layer's is set below
             activations.append(activation)
         activations[-1] = self._output_activation(zs[-1])
         if self.cost is None:
@@ -273,7 +290,7 @@ class Network:
         nabla_b[-1] = delta  # (BP3)
         nabla_w[-1] = delta @ activations[-2].T  # (BP4)
         for l in range(2, self.num_layers):
-            delta = (self.weights[-l + 1].T @ delta) * sigmoid_prime(zs[-l])  # (BP2)
+            delta = (self.weights[-l + 1].T @ delta) * self.activation.prime(zs[-l])  # (BP2), σ'(z) in the book
             nabla_b[-l] = delta  # (BP3)
             nabla_w[-l] = delta @ activations[-l - 1].T  # (BP4)
         return nabla_b, nabla_w
@@ -332,7 +349,8 @@ class Network:
             output_delta, softmax_output = self._quadratic_output_delta, False
         else:
             output_delta, softmax_output = self.cost.output_delta, self.cost.output_activation is not sigmoid
-        return FoldedNetwork(self.weights, self.biases, batch_size, output_delta, self.dtype, softmax_output)
+        return FoldedNetwork(self.weights, self.biases, batch_size, output_delta, self.dtype, softmax_output,
+                             self.activation)
 
     def _quadratic_output_delta(self, a, y):
         """Chapter 1's BP1 from the outputs: ``cost_derivative`` ⊙ σ'(z), with σ'(z) = a(1 - a)."""
@@ -367,17 +385,21 @@ class Network:
             check_parameters(self.sizes, weights, biases)
         except ValueError as e:
             raise ValueError(f"cannot save the network to {path}, since load() would refuse the file: {e}") from None
-        write_network_arrays(path, FORMAT_VERSION, self.sizes, self.dtype, weights, biases, cost)
+        write_network_arrays(path, FORMAT_VERSION, self.sizes, self.dtype, weights, biases, cost,
+                             self.activation.name)
 
     @classmethod
     def load(cls, path):
         """Read a network written by ``save``, with its cost; a missing, corrupt or mismatched file raises ValueError."""
-        sizes, dtype, weights, biases, cost = read_network_arrays(path, FORMAT_VERSION)
+        sizes, dtype, weights, biases, cost, activation = read_network_arrays(path, FORMAT_VERSION)
         if cost is not None and cost not in COSTS:
             raise ValueError(f"{path} names the cost {cost!r}, which this version of nndl does not know "
                              f"({', '.join(COSTS)})")
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"{path} names the activation {activation!r}, which this version of nndl does not "
+                             f"know ({', '.join(ACTIVATIONS)})")
         try:
-            net = cls(sizes, cost=cost, dtype=dtype)
+            net = cls(sizes, cost=cost, dtype=dtype, activation=activation)
         except ValueError as e:  # a cost that does not fit the layers, such as a softmax of one neuron
             raise ValueError(f"{path}: {e}") from None
         net.weights, net.biases = weights, biases
@@ -385,4 +407,5 @@ class Network:
 
     def __repr__(self):
         cost = "" if self.cost is None else f", cost={self.cost.__name__}"
-        return f"Network({self.sizes}{cost}, dtype={np.dtype(self.dtype).name})"
+        activation = "" if self.activation.name == "sigmoid" else f", activation={self.activation.name!r}"
+        return f"Network({self.sizes}{cost}{activation}, dtype={np.dtype(self.dtype).name})"

@@ -119,12 +119,19 @@ def write_with_fallback(write, path):
                       f"{folders[1]} ({describe(fallback_error)})") from error
 
 
-def write_network_arrays(path, version, sizes, dtype, weights, biases, cost=None):
-    """Write a network's arrays to ``path`` (.npz) atomically; ``cost`` is the name of chapter 3's cost, if any."""
+def write_network_arrays(path, version, sizes, dtype, weights, biases, cost=None, activation="sigmoid"):
+    """Write a network's arrays to ``path`` (.npz) atomically.
+
+    ``cost`` is the name of chapter 3's cost, if any; ``activation`` the name
+    of the hidden neurons' function, written only if it is not "sigmoid" (so
+    a sigmoid network's file is the same as before there were others).
+    """
     arrays = {"format_version": np.array(version), "sizes": np.array(sizes),
               "dtype": np.array(np.dtype(dtype).name)}
     if cost is not None:
         arrays["cost"] = np.array(cost)
+    if activation != "sigmoid":
+        arrays["activation"] = np.array(activation)
     arrays.update({f"weights_{i}": w for i, w in enumerate(weights)})
     arrays.update({f"biases_{i}": b for i, b in enumerate(biases)})
     with atomic_write(path) as f:
@@ -141,9 +148,10 @@ def is_saved_network(path):
 
 
 def read_network_arrays(path, version):
-    """Return ``(sizes, dtype, weights, biases, cost)`` from a file written by ``write_network_arrays``.
+    """Return ``(sizes, dtype, weights, biases, cost, activation)`` from a file written by ``write_network_arrays``.
 
-    ``cost`` is the cost's name, or None for a network of chapter 1 (no cost saved).
+    ``cost`` is the cost's name, or None for a network of chapter 1 (no cost
+    saved); ``activation`` the hidden neurons' ("sigmoid" if none is saved).
 
     Raises FileNotFoundError for a missing file, IsADirectoryError for a
     folder, and ValueError, naming the file and the problem, for anything
@@ -205,13 +213,14 @@ def _read_network(path, npz, version):
     weights = [_finite(path, npz, f"weights_{i}", dtype) for i in layers]
     biases = [_finite(path, npz, f"biases_{i}", dtype) for i in layers]
     cost = str(_small_field(path, npz, "cost", "U", ndim=0)) if "cost" in npz.files else None
-    return sizes, np.dtype(dtype), weights, biases, cost
+    activation = str(_small_field(path, npz, "activation", "U", ndim=0)) if "activation" in npz.files else "sigmoid"
+    return sizes, np.dtype(dtype), weights, biases, cost, activation
 
 
 KINDS = {"iu": "integers", "U": "a string", "f": "floating-point numbers"}
 HEADER_READERS = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
 SMALL_FIELD_BYTES = 2 ** 16
-"""Far more than the format version, sizes, dtype or cost of any real network take."""
+"""Far more than the format version, sizes, dtype, cost or activation of any real network take."""
 
 
 def _header(path, npz, key, kinds, ndim):

@@ -16,7 +16,7 @@ from threadpoolctl import ThreadpoolController
 
 from .checking import check_count, check_lmbda, classes, desired_outputs
 from .costs import QuadraticCost
-from .functions import sigmoid
+from .functions import sigmoid_prime
 
 SATURATED = 1e-4
 """σ'(z) below this for every neuron of the watched layer and every example means the gradient has vanished."""
@@ -192,15 +192,21 @@ def _watched_layer(net):
 
 
 def saturation(net, X):
-    """The fraction of the watched layer's σ'(z) below ``SATURATED`` on the first 1,000 rows of ``X``; None if none."""
+    """The fraction of the watched layer's f'(z) below ``SATURATED`` on the first 1,000 rows of ``X``; None if none.
+
+    f is the hidden neurons' activation, or σ for the output layer.  A ReLU
+    neuron's derivative is 0 wherever its z < 0: it counts as saturated ("dead").
+    """
     layer = _watched_layer(net)
     if layer is None:
         return None
     a = np.asarray(X[:1000]).T
-    with np.errstate(over="ignore"):  # weights near the float limit overflow z to ±∞, whose σ is exactly 0 or 1
-        for b, w in zip(net.biases[:layer], net.weights[:layer]):
-            a = sigmoid(w @ a + b)
-    return float(np.mean(a * (1 - a) < SATURATED))
+    with np.errstate(over="ignore", invalid="ignore"):  # z overflowing to ±∞ gives f'(z) = 0 (or NaN: not < 1e-4)
+        for b, w in zip(net.biases[:layer - 1], net.weights[:layer - 1]):
+            a = net.activation.fn(w @ a + b)
+        z = net.weights[layer - 1] @ a + net.biases[layer - 1]
+        prime = sigmoid_prime(z) if layer == net.num_layers - 1 else net.activation.prime(z)
+        return float(np.mean(prime < SATURATED))
 
 
 def warn_if_saturated(net, epoch, eta, X, saturated_before):
@@ -226,8 +232,10 @@ def warn_if_saturated(net, epoch, eta, X, saturated_before):
                  f"will not help")
     else:
         cause = f"the learning rate eta={eta:g} is far too large; try eta={min(eta / 10, 3.0):g} or smaller"
-    neurons = "output neuron" if layer == net.num_layers - 1 else "neuron of the last hidden layer"
-    warnings.warn(f"after epoch {epoch} every {neurons} is saturated (σ'(z) < {SATURATED:g} on the training "
+    output = layer == net.num_layers - 1
+    neurons = "output neuron" if output else "neuron of the last hidden layer"
+    prime = "σ'(z)" if output else net.activation.symbol
+    warnings.warn(f"after epoch {epoch} every {neurons} is saturated ({prime} < {SATURATED:g} on the training "
                   f"inputs), so the gradient has vanished and the network cannot learn: {cause}",
                   TrainingWarning, stacklevel=3)
     return True
