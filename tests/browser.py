@@ -19,6 +19,7 @@ skip, except in CI (CI=true), where a missing browser is a failure.
 import contextlib
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -190,9 +191,18 @@ def run_all(page, lab, notebook_path, timeout=600):
     page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
     panel = page.locator(".jp-NotebookPanel:visible")
     running = panel.locator(".jp-InputPrompt:has-text('[*]')")
+    last_prompt = panel.locator(".jp-CodeCell .jp-InputPrompt").last
     deadline = time.monotonic() + timeout
     page.wait_for_timeout(1000)
-    while running.count() or lab.session(name)["kernel"]["execution_state"] != "idle":
+    quiet = 0  # polls in a row with no cell running and the kernel idle
+    while True:
+        if running.count() or lab.session(name)["kernel"]["execution_state"] != "idle":
+            quiet = 0
+        elif re.fullmatch(r"\[\d+\]:", last_prompt.inner_text().strip()) or quiet >= 4:
+            break  # the last cell has run; or Run All stopped before it, for 2 s now (the kernel can be idle
+            # for a moment between two cells while the page has not yet marked the next one [*])
+        else:
+            quiet += 1
         if time.monotonic() > deadline:
             raise TimeoutError(f"{name}: Run All did not finish in {timeout} s")
         page.wait_for_timeout(500)
