@@ -1,4 +1,6 @@
 """pyproject.toml (pip) and environment.yml (conda) declare the same dependencies."""
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -31,3 +33,11 @@ def test_environment_installs_the_package_itself():
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     assert pip_section == ["--editable ."]
+
+
+def test_reading_a_notebook_does_not_build_jsonschemas_iri_parsers():
+    """jsonschema 4.25+ imports rfc3987-syntax, which builds its parsers on import (about 1 s per process)."""
+    imported = subprocess.run([sys.executable, "-c", "import sys, nbformat.validator, jupyter_events.validators; "
+                               "print(sorted(m for m in ('rfc3987_syntax', 'lark') if m in sys.modules))"],
+                              capture_output=True, text=True, check=True).stdout.strip()
+    assert imported == "[]", f"{imported} imported: keep jsonschema below 4.25 (pyproject.toml)"
