@@ -22,6 +22,7 @@ import nbformat
 from nndl.teach import sandbox
 from nndl.teach.course import NOTEBOOKS, TeachError, nbgrader, setup_course
 
+TIMESTAMP = "timestamp.txt"  # when the student handed in (nbgrader's exchange, or the teacher's collect)
 TIME_LIMIT = {"ch06": 1800}  # seconds for a whole submission; the others get DEFAULT_TIME_LIMIT
 DEFAULT_TIME_LIMIT = 600
 
@@ -87,18 +88,32 @@ def check_metadata(submission, source):
                               lost and f"cells missing or stripped {', '.join(map(str, lost))}") if part))
 
 
-def stage(submission_folder, notebook, target, name):
-    """Copy a checked submission into the course's ``submitted/`` afresh, its notebook under ``name``."""
-    if target.resolve() == submission_folder.resolve():  # grading the course's own submitted/ (zip_collect)
+def stage(submission_folder, path, notebook, target, name):
+    """Put a checked submission into the course's ``submitted/`` afresh: the notebook (read from ``path``) under
+    ``name``, and its ``timestamp.txt``; returns the names of the folder's other files, which are left out.
+
+    nbgrader runs the kernel in a copy of that folder, so any file there
+    would be within the notebook's reach: a ``numpy.py`` or an
+    ``ipykernel_launcher.py`` is imported in place of the real one.  The
+    course's exercises need no file of the student's own.  When the folder
+    is already the course's own (after ``zip_collect``), its other files are
+    moved to ``left-out/<student>/<chNN>/`` in the course, not deleted.
+    """
+    others = sorted(p.name for p in submission_folder.iterdir() if p.name not in (path.name, TIMESTAMP))
+    if target.resolve() == submission_folder.resolve():
+        aside = target.parents[2] / "left-out" / target.parent.name / target.name
+        for other in others:
+            aside.mkdir(parents=True, exist_ok=True)
+            shutil.move(target / other, aside / other)
         nbformat.write(notebook, target / name)
-        return
+        return others
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
-    for path in submission_folder.iterdir():
-        if path.is_file() and path.suffix != ".ipynb":
-            shutil.copy(path, target / path.name)  # timestamp.txt and any data files the student added
+    if (submission_folder / TIMESTAMP).is_file():
+        shutil.copy(submission_folder / TIMESTAMP, target / TIMESTAMP)
     nbformat.write(notebook, target / name)
+    return others
 
 
 def failure_reason(log):
@@ -123,7 +138,9 @@ def grade_one(course, student, assignment, source, submission_folder, hide, sand
         check_metadata(notebook, nbformat.read(source, as_version=4))
     except Rejected as e:
         return Outcome(student, assignment, "failed", str(e))
-    stage(submission_folder, notebook, course / "submitted" / student / assignment, source.name)
+    left_out = stage(submission_folder, path, notebook, course / "submitted" / student / assignment, source.name)
+    if left_out:
+        note = "; ".join(filter(None, [note, f"left out (only the notebook is graded): {', '.join(left_out)}"]))
     limit = TIME_LIMIT.get(assignment, DEFAULT_TIME_LIMIT)
     with tempfile.TemporaryDirectory(prefix="nndl-grade-") as run:
         sandbox.write_kernelspec(run, sandboxed)

@@ -5,10 +5,13 @@ code.  ``nbgrader`` starts that kernel from the kernelspec ``nndl-grading``,
 which ``write_kernelspec`` puts in a folder of its own for each grading run.
 Sandboxed, the kernel's command is this module::
 
-    python -m nndl.teach.sandbox -f CONNECTION_FILE
+    python -I -m nndl.teach.sandbox -f CONNECTION_FILE
 
 which replaces itself with ``bwrap`` (Debian's ``bubblewrap``) around
-``ipykernel``: the whole file system read-only, the course folder and the
+``python -I -m ipykernel_launcher``.  Both start in the student's folder, and
+``-I`` (isolated mode) keeps that folder off their import path, so that a
+handed-in ``fnmatch.py`` or ``ipykernel_launcher.py`` is not imported in their
+place (``autograde`` copies in only the notebook anyway).  The sandbox: the whole file system read-only, the course folder and the
 submissions hidden under empty folders (so the gradebook, the sources with
 their hidden tests and the classmates' notebooks are out of reach), a fresh
 ``/tmp``, no network, and an address-space limit.  Only the notebook's own
@@ -46,9 +49,9 @@ def available():
 def write_kernelspec(run, sandboxed):
     """Write the ``nndl-grading`` kernelspec into ``run/kernels`` (put ``run`` on JUPYTER_PATH)."""
     if sandboxed:
-        argv = [sys.executable, "-m", "nndl.teach.sandbox", "-f", "{connection_file}"]
+        argv = [sys.executable, "-I", "-m", "nndl.teach.sandbox", "-f", "{connection_file}"]
     else:
-        argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+        argv = [sys.executable, "-I", "-m", "ipykernel_launcher", "-f", "{connection_file}"]
     spec = {"argv": argv, "display_name": "nndl grading", "language": "python",
             "interrupt_mode": "message", "env": {NO_FRONTEND: "1", "MPLBACKEND": "agg"}}
     folder = Path(run) / "kernels" / KERNEL
@@ -80,7 +83,7 @@ def bwrap_command(connection_file, cwd, run, hide):
     command += ["--ro-bind", connection_file, connection_file,
                 "--unshare-net", "--die-with-parent", "--chdir", cwd,
                 "--setenv", "HOME", "/tmp", "--setenv", NO_FRONTEND, "1"]
-    return command + [sys.executable, "-m", "ipykernel_launcher", "-f", connection_file]
+    return command + [sys.executable, "-I", "-m", "ipykernel_launcher", "-f", connection_file]
 
 
 def main(argv=None):
