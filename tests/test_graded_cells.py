@@ -13,7 +13,7 @@ import pytest
 
 from nndl import teach
 
-CHAPTERS = ("ch01", "ch02", "ch03", "ch04", "ch05", "ch07", "ch08", "ch09", "ch10")
+CHAPTERS = ("ch01", "ch02", "ch03", "ch04", "ch05", "ch07", "ch08", "ch09", "ch10", "ch11")
 
 # One wrong answer per graded exercise: zeros of the right shape, or a number that claims to equal anything.
 LIAR = "class Liar(int):\n    def __eq__(self, other):\n        return True\n    __hash__ = int.__hash__\n"
@@ -43,6 +43,11 @@ WRONG = {
     "nb09_epochs_trained_test": LIAR + "epochs_trained = lambda accuracies, n: Liar(0)",
     "nb10_scaled_weights_test": "scaled_weights = lambda rng, n_in, n_out: np.zeros((n_out, n_in))",
     "nb10_std_of_z_test": LIAR + "std_of_z = lambda n_in, n_active, scaled: Liar(0)",
+    "nb11_momentum_descent_test": "momentum_descent = lambda surface, start, eta, mu, steps: "
+                                  "descent.gradient_descent(surface, start, eta, steps)",
+    "nb11_tanh_from_sigmoid_test": "tanh_from_sigmoid = lambda z: 2 * sigmoid(z) - 1",
+    "nb11_tanh_prime_test": "tanh_prime = lambda z: 1 - np.tanh(z)",
+    "nb11_relu_prime_test": "relu_prime = lambda z: np.where(z >= 0, z, 0.0)",
 }
 
 

@@ -14,7 +14,7 @@ from checking import assert_accepts, assert_rejects, printed
 from nndl import learner
 from nndl.checks.questions import Choice, Number, Written, questions
 
-CHAPTERS = ["ch01", "ch02", "ch03", "ch04", "ch05", "ch06", "ch07", "ch08", "ch09", "ch10"]
+CHAPTERS = ["ch01", "ch02", "ch03", "ch04", "ch05", "ch06", "ch07", "ch08", "ch09", "ch10", "ch11"]
 ALL = [(chapter, q) for chapter in CHAPTERS
        for q in questions(vars(importlib.import_module(f"nndl.checks.{chapter}")))]
 IDS = [f"{chapter}-{q.name}" for chapter, q in ALL]

@@ -10,7 +10,7 @@
     python -m nndl.teach student-pack [--zip]                    # the course for students, without solutions
     python -m nndl.teach points                                  # points per notebook
 
-Each chapter notebook is one nbgrader assignment, ``ch01`` ... ``ch10``, in a
+Each chapter notebook is one nbgrader assignment, ``ch01`` ... ``ch11``, in a
 course folder (``--course``, default ``nndl-course``).  The modules:
 ``course`` (the folder, created once), ``sandbox`` (the grading kernel in
 bubblewrap), ``settings`` (what the course's config applies), ``collect`` (zip_collect), ``autograde``
