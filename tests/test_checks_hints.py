@@ -19,7 +19,7 @@ REGION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
 
 def exercises(chapter):
     module = importlib.import_module(f"nndl.checks.{chapter}")
-    return [value for name, value in sorted(vars(module).items())
+    return [value for name, value in sorted(vars(module).items(), key=lambda item: (len(item[0]), item[0]))  # ex2 < ex10
             if isinstance(value, Exercise) and name.startswith("ex")]  # the questionnaire's q1, q2, ...: test_questionnaires.py
 
 

@@ -1,6 +1,7 @@
 """Checks for notebook 09, overfitting and regularisation."""
 import numpy as np
 
+from .. import Network
 from . import Exercise, Hint, check
 from .questions import Choice, Written
 
@@ -39,8 +40,8 @@ def check_l2_step(l2_step):
                        "gradient is multiplied by η.")
         if np.allclose(got, (1 - eta * lmbda / n) * w - eta * nabla_w):
             raise Hint("nabla_w is the gradient summed over the mini-batch: average it (divide by m).")
-        raise Hint("start from the regularised cost C = C₀ + (λ/2n) Σ w² (eq. 85): its gradient is ∂C₀/∂w + (λ/n) w "
-                   "(eq. 86); take a gradient step with it.")
+        raise Hint("start from the regularised cost C = C₀ + (λ/2n) Σ w² (eq. 87): its gradient is ∂C₀/∂w + (λ/n) w "
+                   "(eq. 88); take a gradient step with it.")
 
 
 @check("Right: L1 moves every weight a constant ηλ/n towards 0, then takes the gradient step.")
@@ -96,9 +97,95 @@ def check_epochs_trained(epochs_trained):
                    "stop when the current epoch is n epochs past it.")
 
 
+def l1_regularised_epoch(net, mini_batches, eta, lmbda, n):
+    """One epoch of SGD with L1 regularisation (eqs. 96-97): the reference that notebook 09's λ search trains with.
+
+    ``mini_batches`` is a list of pairs ``(X, Y)``, the inputs and desired
+    outputs side by side as columns, as ``net.backprop_batch`` takes them;
+    ``n`` is the size of the whole training set.  Each weight moves ηλ/n
+    towards 0 (not at all if it is exactly 0), then takes the gradient step;
+    the biases take the gradient step only.  The network gets new lists of
+    arrays, as its own ``SGD`` gives it.
+    """
+    _epoch(net, mini_batches, lambda w, nabla_w, m: w - eta * lmbda / n * np.sign(w) - eta / m * nabla_w,
+           lambda b, nabla_b, m: b - eta / m * nabla_b)
+
+
+def _epoch(net, mini_batches, weight_step, bias_step):
+    """An epoch whose step for each weight array is ``weight_step(w, nabla_w, m)``: the reference and its slips."""
+    for X, Y in mini_batches:
+        m = X.shape[1]
+        nabla_b, nabla_w = net.backprop_batch(X, Y)
+        net.weights = [weight_step(w, nw, m) for w, nw in zip(net.weights, nabla_w)]
+        net.biases = [bias_step(b, nb, m) for b, nb in zip(net.biases, nabla_b)]
+
+
+def _l1_epoch_case(seed):
+    """A small cross-entropy network and an epoch of mini-batches for it, the last one smaller than the others."""
+    net = Network([5, 4, 3], cost="cross-entropy", seed=seed)
+    rng = np.random.default_rng(seed)
+    sizes = (4, 4, 3)
+    labels = rng.integers(3, size=sum(sizes))
+    X, Y = rng.normal(size=(5, len(labels))), np.eye(3)[:, labels]
+    starts = np.cumsum((0,) + sizes)
+    return net, [(X[:, a:b], Y[:, a:b]) for a, b in zip(starts, starts[1:])]
+
+
+def _l1_epoch_slip(seed, eta, lmbda, n, net):
+    """The hint for a typical mistake that leaves ``net`` as the learner's epoch did, or None."""
+    plain = lambda b, nabla_b, m: b - eta / m * nabla_b
+    l1 = lambda w, nabla_w, m: w - eta * lmbda / n * np.sign(w) - eta / m * nabla_w
+    first_m = _l1_epoch_case(seed)[1][0][0].shape[1]
+    slips = {"that is training without regularisation: each weight must also move ηλ/n towards 0 (your l1_step "
+             "does it).": (plain, plain),
+             "that is L2's weight decay, in proportion to w: use your l1_step from Exercise 2.":
+             (lambda w, nabla_w, m: (1 - eta * lmbda / n) * w - eta / m * nabla_w, plain),
+             "the biases are regularised too: in eq. (95) the sum runs over the weights only, so the biases take the "
+             "plain gradient step.": (l1, l1),
+             "the regularisation term divides by n, the size of the whole training set, not by the mini-batch's "
+             "size m.": (lambda w, nabla_w, m: w - eta * lmbda / m * np.sign(w) - eta / m * nabla_w, plain),
+             "backprop_batch returns the gradient summed over the mini-batch: the step averages it (divide by m), "
+             "for the biases as for the weights.": (lambda w, nabla_w, m: w - eta * lmbda / n * np.sign(w) - eta * nabla_w,
+                                                    lambda b, nabla_b, m: b - eta * nabla_b),
+             "the last mini-batch is smaller than the others: take m from each mini-batch (X.shape[1]), not from the "
+             "first.": (lambda w, nabla_w, m: l1(w, nabla_w, first_m), lambda b, nabla_b, m: plain(b, nabla_b, first_m))}
+    for hint, (weight_step, bias_step) in slips.items():
+        expected, batches = _l1_epoch_case(seed)
+        _epoch(expected, batches, weight_step, bias_step)
+        if _same_parameters(net, expected):
+            return hint
+    return None
+
+
+def _same_parameters(net, other):
+    return all(np.shape(a) == np.shape(b) and np.allclose(a, b)
+               for a, b in zip(net.weights + net.biases, other.weights + other.biases))
+
+
+@check("Right: every mini-batch's summed gradient from backprop_batch, averaged; the weights also move ηλ/n "
+       "towards 0 (eq. 97), the biases take the plain step.")
+def check_l1_sgd_epoch(l1_sgd_epoch):
+    for seed, eta, lmbda in ((1, 0.5, 2.0), (2, 3.0, 0.5)):
+        net, batches = _l1_epoch_case(seed)
+        n = sum(X.shape[1] for X, _ in batches)
+        before = [p.copy() for p in net.weights + net.biases]
+        l1_sgd_epoch(net, batches, eta, lmbda, n)
+        if all(np.array_equal(a, b) for a, b in zip(net.weights + net.biases, before)):
+            raise Hint("the network's weights and biases did not change: assign the new lists to net.weights and "
+                       "net.biases (or the new arrays to their entries).")
+        expected, batches = _l1_epoch_case(seed)
+        l1_regularised_epoch(expected, batches, eta, lmbda, n)
+        if _same_parameters(net, expected):
+            continue
+        raise Hint(_l1_epoch_slip(seed, eta, lmbda, n, net) or
+                   "for each mini-batch (X, Y) in turn: the gradient from net.backprop_batch(X, Y) at the current "
+                   "weights, then one step with it; compare your steps with eq. (97) and the plain step for the "
+                   "biases.")
+
+
 ex1 = Exercise(
     "ex1", check=check_l2_step, grade_id="nb09_l2_step",
-    hints=["The regularised cost adds (λ/2n) Σ w² to C₀ (eq. 85). Differentiate that term with respect to one weight.",
+    hints=["The regularised cost adds (λ/2n) Σ w² to C₀ (eq. 87). Differentiate that term with respect to one weight.",
            "Its gradient is (λ/n) w; the step is w - η (∂C₀/∂w + (λ/n) w), with ∂C₀/∂w the mini-batch's average "
            "gradient nabla_w / m. Collect the terms in w."],
     why="w - η(λ/n) w - (η/m) Σ ∇C_x = (1 - ηλ/n) w - (η/m) Σ ∇C_x: the book's eq. (93), a decay by 1 - ηλ/n "
@@ -120,6 +207,78 @@ ex3 = Exercise(
     why="Early stopping with 'no improvement in n epochs' ends the run at the first epoch n epochs after the "
         "last new best; the epochs trained are that epoch's index plus one.")
 
+ex4 = Exercise(
+    "ex4", check=check_l1_sgd_epoch, grade_id="nb09_l1_sgd_epoch",
+    hints=["Loop over the mini-batches. For each, net.backprop_batch(X, Y) gives the gradients of all the layers, "
+           "summed over the mini-batch's m examples; then every weight array takes your l1_step and every bias "
+           "array the plain step.",
+           "m is the number of columns of X. Build the new lists with zip(net.weights, nabla_w) and zip(net.biases, "
+           "nabla_b), and assign them to net.weights and net.biases before the next mini-batch."],
+    why="eq. (97) with the mini-batch average for ∂C₀/∂w: each step moves every weight ηλ/n towards 0 and takes the "
+        "usual gradient step; the regularisation term (95) has no biases, so they take the plain step. The gradient "
+        "is computed afresh for each mini-batch, at the weights the previous step left.")
+
+ex5 = Written(
+    "ex5",
+    answer="A rotation by a large angle can turn an image of one digit into a picture of another, or of no digit at "
+           "all, while the expanded data keeps the original label. The clearest case: a 6 turned by 180° is a 9, "
+           "and a 9 turned by 180° a 6. With rotations of any size the expanded data holds upside-down 6s labelled "
+           "6 that look exactly like 9s labelled 9 (and the other way round): the network is taught two opposite "
+           "answers for the same picture, and the one feature that tells 6 from 9, which way up the loop is, "
+           "becomes useless to it. Its accuracy on the real 6s and 9s, which are all upright, can only suffer.\n\n"
+           "The other digits are damaged less visibly but in the same way: a 1 turned by 90° is a horizontal "
+           "stroke and a 7 turned by 180° an L-like shape, images that no test set will ever show. The network "
+           "spends its capacity (and, with L2, its weight budget) on learning to recognise them, capacity missing "
+           "where the real variation is.\n\n"
+           "The general rule: expand the data only with transformations that keep the label right and that imitate "
+           "variation the real data has. Handwriting is slanted by a few degrees, 10° or 15°, so small rotations "
+           "are good copies; large ones are neither.",
+    hints=["Take a digit and turn it upside down in your mind. Is it still the digit of its label? Is there a digit "
+           "for which the answer is a clear no?",
+           "Think of 6 and 9. What would the expanded data then teach the network about images that look like a 9? "
+           "And would the test images ever be rotated like that?"],
+    why="a transformation used to expand the data must keep every label right and produce images like the real "
+        "ones: large rotations do neither (6 ↔ 9, a sideways 1), small ones do both.")
+
+ex6 = Written(
+    "ex6",
+    answer="No one has a complete answer to this research problem; a good answer shows the choices and argues "
+           "for some of them. What it can contain:\n\n"
+           "**What to fit.** Fit the error rate ε(n) = 1 - accuracy, not the accuracy, and plot it against log n: "
+           "the measured points then lie on a smooth curve that falls more and more slowly. The candidates: a "
+           "power law with a floor, ε(n) = ε∞ + a n^(-b) (three parameters: ε∞ is the asymptotic error, b the "
+           "rate); the same without a floor (ε → 0: the algorithm would become perfect with enough data); an "
+           "exponential approach ε∞ + a e^(-n/c); or a straight line in log n (which eventually predicts negative "
+           "errors and has no limit at all). Over our sizes several of them fit about equally well, yet their "
+           "limits differ: that is the book's objection, made concrete.\n\n"
+           "**A reason to prefer one class.** The error of a trained model splits into an approximation part, what "
+           "the best network of this size could reach with unlimited data (ε∞ > 0 for a fixed [784, 30, 10] "
+           "network, and never below the error of the labels themselves), and an estimation part, which comes from "
+           "fitting a finite sample. Statistical learning theory bounds the estimation part by a power of 1/n "
+           "(n^(-1/2) in the worst case, up to n^(-1) when the problem is easier), and measured learning curves of "
+           "many models follow a power law over a wide range of n. That argues for ε∞ + a n^(-b) with 0 < b ≤ 1, "
+           "and against curves that fall exponentially or have no floor. It is a justification, not a proof: the "
+           "bounds are upper bounds, and the power law holds only once n is past the small-data regime.\n\n"
+           "**What the fit depends on.** The curve measures an algorithm only together with its hyper-parameters: "
+           "here the number of steps and λ, chosen for each n as the book did; with the epochs fixed instead, "
+           "the small sets would be trained for fewer steps and the curve would mix two effects. One seed per "
+           "point adds noise that a three-parameter fit then treats as signal: average several seeds and weight "
+           "each point by its spread. Test the extrapolation: fit without the largest size and see whether the "
+           "fit predicts it.\n\n"
+           "**Comparing algorithms.** With the same class of curve fitted to each algorithm's points (the book "
+           "compares the network with an SVM), compare ε∞ and b, with the uncertainty of each; an algorithm "
+           "better at 50,000 images may have the higher floor. Our measured curve, seven points of one seed each, "
+           "cannot tell ε∞ apart from the rate: its last points lie close together, within what the training budget "
+           "(4 epochs at 50,000 images) and the seed could change.",
+    hints=["Try drawing two different curves through the measured points that both look right but flatten out at "
+           "different heights. Which curve you choose decides the limit: what could justify one choice?",
+           "Split the error into what the best network of this size could reach with unlimited data, and what "
+           "comes from having only n examples. How does each part depend on n? Think also about what else the "
+           "measured curve depends on: epochs, λ, seeds."],
+    why="the limit of a learning curve is a property of the curve chosen to fit it; a principled choice comes from "
+        "how the error falls with n (an approximation floor plus an estimation part shrinking like a power of "
+        "1/n), and the fit depends on how the hyper-parameters change with n and on the noise of the points.")
+
 
 # ----- the questionnaire (see questions.py) --------------------------------------------------------
 
@@ -135,10 +294,10 @@ q1 = Choice(
 
 q2 = Written(
     "q2",
-    answer="A good answer says that the term (λ/2n) Σ w² of eq. (85) belongs to the cost of the whole training set "
+    answer="A good answer says that the term (λ/2n) Σ w² of eq. (87) belongs to the cost of the whole training set "
            "of n images: its gradient, (λ/n) w, is known exactly and added once to each step, while the mini-batch "
            "average over m examples only estimates the gradient of C₀. The step (93) is w - ηλ/n · w - (η/m) Σ ∇C_x.",
-    hints=["Differentiate eq. (85) with respect to one weight: which n appears?",
+    hints=["Differentiate eq. (87) with respect to one weight: which n appears?",
            "Which part of the gradient needs an estimate from the mini-batch, and which part does not?"],
     why="only the gradient of C₀ is averaged over the mini-batch; the regularisation term's gradient (λ/n) w "
         "does not depend on the examples.")
@@ -175,12 +334,3 @@ q5 = Choice(
     why="trained with half of the hidden neurons, the next layer expects the input of half of them; the full "
         "network would give it about twice as much. Halving the outgoing weights afterwards (the book) or "
         "scaling the kept activations by 1/(1-p) during training (nndl) keeps the two the same on average.")
-
-q6 = Choice(
-    "q6", right="c",
-    wrong={"a": "a shift by two pixels still shows the same digit: it is still a correct example.",
-           "b": "a small rotation keeps the digit: people write at a slant.",
-           "d": "a slightly thicker stroke is still the same digit."},
-    hints=["Which transformation would make one digit look like another?", "Think of 6 and 9."],
-    why="turned upside down, a 6 reads as a 9 (and a 9 as a 6): the label would no longer be right, so such "
-        "copies would teach the network wrong answers.")
