@@ -84,15 +84,18 @@ def test(args):
 
     The tests run in one process per core (pytest-xdist); each test file, and
     so each notebook, stays in one process.  ``-n 0`` runs them in this one.
+    Each process, and each kernel it starts, keeps BLAS to one thread: with a
+    process on every core, more threads would only wait for each other.
     """
     start = time.monotonic()
     named = any((ROOT / arg.split("::")[0]).exists() for arg in args if not arg.startswith("-"))
     paths = [] if named else ["tests", "notebooks"]
     chosen = any(arg.startswith(("-n", "--numprocesses", "--dist")) for arg in args) or "no:xdist" in args
     parallel = [] if chosen else ["-n", "auto", "--dist", "loadfile"]  # one process per core; a file's tests on one
+    one_thread = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
     status = subprocess.call([str(BIN / "python"), "-m", "pytest", *paths, "--nbval-lax",
                               "--nbval-cell-timeout=600", *parallel, *args],
-                             cwd=ROOT)
+                             cwd=ROOT, env={**os.environ, **(one_thread if parallel else {})})
     print(f"course.py test: finished in {time.monotonic() - start:.0f} s with exit status {status}")
     return status
 
