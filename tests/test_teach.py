@@ -173,7 +173,7 @@ def test_grading_helpers_cannot_be_fooled():
     class Yes(int):
         def __eq__(self, other):
             return True
-    with pytest.raises(AssertionError, match="should be the int 0 or 1, got Yes"):
+    with pytest.raises(AssertionError, match="should be the number 0 or 1, got Yes"):
         grading.bit(Yes(0), "the output")
     assert grading.bit(np.int64(1), "the output") == 1
     with pytest.raises(AssertionError, match=r"has shape \(0,\); it should be \(2,\)"):

@@ -24,12 +24,24 @@ def number(value, what):
 
 
 def bit(value, what):
-    """``value`` as a plain int, if it is exactly 0 or 1 (an int, a bool or their NumPy kinds)."""
-    if type(value) not in (int, bool, np.int64, np.int32, np.bool_):
-        raise AssertionError(f"{what} should be the int 0 or 1, got {type(value).__name__}")
-    if int(value) not in (0, 1):
+    """``value`` as a plain int, if it is exactly 0 or 1: an int, a float, a bool or their NumPy kinds.
+
+    The exercises ask for "the number 0 or 1", so 1.0 counts as 1; a
+    subclass of any of these types does not count (its ``==`` could lie).
+    """
+    if type(value) not in NUMBER_TYPES + (bool, np.bool_):
+        raise AssertionError(f"{what} should be the number 0 or 1, got {type(value).__name__}")
+    if float(value) not in (0.0, 1.0):
         raise AssertionError(f"{what} should be 0 or 1, got {value!r}")
     return int(value)
+
+
+def pair(value, what):
+    """``value`` as a tuple of two, if it is a tuple or a list of two items (a pair, however it was written)."""
+    if type(value) not in (tuple, list) or len(value) != 2:
+        raise AssertionError(f"{what} should be a pair of two values, got {type(value).__name__}"
+                             + (f" of {len(value)}" if type(value) in (tuple, list) else ""))
+    return tuple(value)
 
 
 def array(value, shape, what):
