@@ -147,6 +147,13 @@ class FoldedNetwork:
         if momentum:
             params, velocity_weights = self.params, [v[:, :-1] for v in velocities]
             shrinkage = [np.empty_like(w) for w in weights] if decaying else None
+
+            def move(l):
+                """Momentum's P ← P + v (eq. 108), after v's weights lose (1 - decay) w, the L2 term of eq. (107)."""
+                if decaying:
+                    np.multiply(weights[l], decay - 1.0, shrinkage[l])
+                    velocity_weights[l] += shrinkage[l]
+                params[l] += velocities[l]
         kept = [None] * len(self.params)  # with dropout: which hidden neurons of each layer the mini-batch keeps
         Y = Y[order]  # the desired outputs in training order, so that each mini-batch's are a slice
         size, m = len(self.inputs[0]), None
@@ -179,19 +186,11 @@ class FoldedNetwork:
                 # (BP4), summed over the examples, with (BP3) as its last column: Pᵀ ← α [a; 1]ᵀ δ + β Pᵀ, in place.
                 gemm(alpha, inputs_t[l], delta.T, weights_beta, targets_t[l], 0, 1, 1)
                 if momentum:
-                    self._move(params[l], velocities[l], velocity_weights[l], weights[l], shrinkage, l, decay)
+                    move(l)
                 times_prime(previous, a, buffer, keep, kept[l])  # (BP2): ⊙ f'(z)
                 delta = previous
             if decaying and not momentum:
                 bias_columns[0] /= decay
             gemm(alpha, inputs_t[0], delta.T, weights_beta, targets_t[0], 0, 1, 1)  # (BP4) and (BP3), first layer
             if momentum:
-                self._move(params[0], velocities[0], velocity_weights[0], weights[0], shrinkage, 0, decay)
-
-    @staticmethod
-    def _move(p, v, v_weights, w, shrinkage, l, decay):
-        """Momentum's P ← P + v (eq. 108), after v's weights lose (1 - decay) w, the L2 term of eq. (107)."""
-        if shrinkage is not None:
-            np.multiply(w, decay - 1.0, shrinkage[l])
-            v_weights += shrinkage[l]
-        p += v
+                move(0)

@@ -192,12 +192,12 @@ class Network:
         with one_blas_thread():  # tells a saturation that training causes from one it starts with
             saturated_before = saturation(self, X[:100])
         warned = False
-        velocities = None  # momentum's, one per weight and bias, shaped like the folded [w | b]
-        if mu:
-            velocities = [np.zeros((y, x + 1), self.dtype) for x, y in zip(self.sizes[:-1], self.sizes[1:])]
+        velocities = None  # momentum's: one per weight and bias, zero at the start, kept from epoch to epoch
         for j in range(epochs):
             eta = schedule.eta
             folded = self._fold(min(mini_batch_size, n))  # again each epoch: a callback may assign new weights
+            if mu and velocities is None:
+                velocities = [np.zeros_like(p) for p in folded.params]  # shaped like the folded [w | b]
             order = self.rng.permutation(n)
             decay = weight_decay(eta, lmbda, n)
             bar = lambda batch_starts: progress_bar(batch_starts, progress, f"Epoch {j}")
