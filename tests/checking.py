@@ -1,7 +1,7 @@
 """Helpers for the tests of the exercise checks (test_checks*.py): what a check prints, and what it should print.
 
 A check prints one line and returns None, so that a notebook shows only that line:
-``✓`` for a right answer, ``✗ Not yet.`` with a hint that names the mistake,
+``✓`` for a right answer, ``✗ Not yet:`` with a hint that names the mistake,
 ``✗ Your code raised ...`` when the learner's code fails,
 ``… Not done yet`` for an unfinished exercise.
 """
@@ -29,7 +29,7 @@ def assert_accepts(capsys, check_function, *args):
 def assert_rejects(capsys, check_function, args, *phrases):
     """The check rejects ``args`` with a hint that mentions every one of ``phrases``; returns the line."""
     out = printed(capsys, check_function, *args)
-    assert out.startswith("✗ Not yet."), out
+    assert out.startswith("✗ Not yet: "), out
     for phrase in phrases:
         assert phrase in out, f"the hint should mention {phrase!r}:\n{out}"
     return out

@@ -3,11 +3,14 @@
 Each test gives a check a learner's answer and reads the one line it prints (see checking.py).
 """
 import itertools
+import re
 
+import nbformat
 import numpy as np
 import pytest
 
 from checking import assert_accepts, assert_rejects, printed, stub
+from nndl import learner
 from nndl.checks.ch01 import check_full_adder, check_logic_gates, check_perceptron
 from nndl.functions import step
 
@@ -24,9 +27,9 @@ def perceptron_loop(x, w, b):
 @pytest.mark.parametrize("perceptron", [
     lambda x, w, b: 1 if np.dot(w, x) + b > 0 else 0,
     lambda x, w, b: np.dot(w, x) + b > 0,          # a NumPy bool is fine
-    lambda x, w, b: step(w @ x + b),               # the package's step: a 0-d float array
+    lambda x, w, b: float(w @ x + b > 0),          # 0.0 and 1.0 count as 0 and 1
     perceptron_loop,
-], ids=["if-else", "numpy-bool", "package-step", "loop"])
+], ids=["if-else", "numpy-bool", "float", "loop"])
 def test_perceptron_accepts_eq_2_however_written(capsys, perceptron):
     assert_accepts(capsys, check_perceptron, perceptron)
 
@@ -43,6 +46,13 @@ def test_perceptron_accepts_eq_2_however_written(capsys, perceptron):
 ], ids=[">=", "threshold-sign", "no-bias", "no-weights", "two-inputs-only", "no-step", "array", "string"])
 def test_perceptron_rejects_typical_mistakes_with_a_hint(capsys, perceptron, phrases):
     assert_rejects(capsys, check_perceptron, [perceptron], *phrases)
+
+
+def test_perceptron_refuses_the_packages_step_as_the_graded_test_does(capsys):
+    """One rule: the exercise asks for eq. (2)'s comparison written out, so step is refused by both."""
+    assert_rejects(capsys, check_perceptron, [lambda x, w, b: step(w @ x + b)],
+                   "package function step", "write it yourself")
+    assert step(1.0) == 1.0, "the check puts step back"
 
 
 def test_perceptron_hint_for_a_crash_names_the_error(capsys):
@@ -170,3 +180,23 @@ def test_full_adder_catches_what_the_exercise_forbids(capsys, adder, used):
 def test_an_unfinished_exercise_is_not_done_yet(capsys, check_function, n_args):
     out = printed(capsys, check_function, *[stub] * n_args)
     assert out.startswith("… Not done yet") and "NotImplementedError" in out, out
+
+
+# ----- the predictions, the balance of the letters, and what the notebook does not give away -----------
+
+def notebook(name):
+    return nbformat.read(learner.NOTEBOOKS / name, as_version=4)
+
+
+def test_notebook_01_shows_no_exercise_answer_before_its_exercise():
+    """Exercise 1 sits right after eq. (2), before the notebook shows any perceptron code: the festival table's
+    decisions come from the package's step, with no comparison of w·x written out."""
+    cells = notebook("01_perceptrons.ipynb").cells
+    ex1 = next(i for i, c in enumerate(cells) if learner.nbgrader_meta(c).get("grade_id") == "nb01_perceptron")
+    before = "\n".join(c.source for c in cells[:ex1])
+    assert "step(np.dot" not in before and "+ b > 0 else" not in before
+    code = "\n".join(c.source for c in cells[:ex1] if c.cell_type == "code")
+    assert not re.search(r"np\.dot\([^)]*\)[^\n]*[<>]|evidence\s*[<>]|>\s*threshold", code), "a perceptron's comparison"
+    assert "step(evidence - 5)" in code
+    gates = next(i for i, c in enumerate(cells) if learner.nbgrader_meta(c).get("grade_id") == "nb01_gates")
+    assert "-4" not in "\n".join(c.source for c in cells[:gates]), "a NOT gate (one weight -4, bias 3) shown before Ex2"

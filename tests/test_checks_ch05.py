@@ -1,9 +1,10 @@
 """The checks of notebook 05 accept the learner's network class written in several right ways, explain typical
-mistakes, and catch calls to the package's ready-made methods.
+mistakes, and catch calls to the package's ready-made methods (even through a reference saved before the check).
 
 ``Right`` is a complete learner's class; each wrong answer is a subclass with one method changed.
 """
 import random
+import types
 
 import nbformat
 import numpy as np
@@ -63,6 +64,9 @@ class Right:
             nabla_b[-l], nabla_w[-l] = delta, delta @ activations[-l - 1].T
         return nabla_b, nabla_w
 
+    def cost_derivative(self, output_activations, y):
+        return output_activations - y
+
 
 def variant(**methods):
     """``Right`` with some methods replaced."""
@@ -106,12 +110,26 @@ def sgd_shuffling_a_copy(self, training_data, epochs, mini_batch_size, eta, test
             print("Epoch {0} complete".format(j))
 
 
+def backprop_by_entries(self, x, y):
+    """BP1-BP4 with np.dot and np.outer, and the layers counted from the front."""
+    activations, zs = [x], []
+    for b, w in zip(self.biases, self.weights):
+        zs.append(np.dot(w, activations[-1]) + b)
+        activations.append(sigmoid(zs[-1]))
+    deltas = [self.cost_derivative(activations[-1], y) * sigmoid_prime(zs[-1])]
+    for w, z in zip(self.weights[:0:-1], zs[-2::-1]):
+        deltas.insert(0, np.dot(w.T, deltas[0]) * sigmoid_prime(z))
+    return tuple(deltas), [np.outer(d, a) for d, a in zip(deltas, activations[:-1])]
+
+
 @pytest.mark.parametrize("check_function, cls", [
     (ch05.check_feedforward, Right), (ch05.check_feedforward, variant(feedforward=feedforward_einsum)),
     (ch05.check_evaluate, Right), (ch05.check_evaluate, variant(evaluate=evaluate_vectorised)),
     (ch05.check_update_mini_batch, Right), (ch05.check_update_mini_batch, variant(update_mini_batch=update_by_sum)),
     (ch05.check_sgd, Right), (ch05.check_sgd, variant(SGD=sgd_shuffling_a_copy)),
-], ids=["feedforward", "feedforward-dot", "evaluate", "evaluate-array", "update", "update-sum", "sgd", "sgd-copy"])
+    (ch05.check_backprop, Right), (ch05.check_backprop, variant(backprop=backprop_by_entries)),
+], ids=["feedforward", "feedforward-dot", "evaluate", "evaluate-array", "update", "update-sum", "sgd", "sgd-copy",
+        "backprop", "backprop-entries"])
 def test_right_answers_pass(capsys, check_function, cls):
     assert_accepts(capsys, check_function, cls)
 
@@ -120,10 +138,10 @@ def unsolved_sgd(self, training_data, epochs, mini_batch_size, eta, test_data=No
     raise NotImplementedError()
 
 
-@pytest.mark.parametrize("check_function", [ch05.check_feedforward, ch05.check_evaluate, ch05.check_update_mini_batch,
-                                            ch05.check_sgd])
+@pytest.mark.parametrize("check_function", [ch05.check_feedforward, ch05.check_evaluate, ch05.check_backprop,
+                                            ch05.check_update_mini_batch, ch05.check_sgd])
 def test_unsolved_is_not_done_yet(capsys, check_function):
-    unsolved = variant(feedforward=stub, evaluate=stub, update_mini_batch=stub, SGD=unsolved_sgd)
+    unsolved = variant(feedforward=stub, evaluate=stub, backprop=stub, update_mini_batch=stub, SGD=unsolved_sgd)
     assert printed(capsys, check_function, unsolved).startswith("… Not done yet")
 
 
@@ -235,6 +253,117 @@ def test_update_mistakes_get_a_hint(capsys, update, phrases):
     assert_rejects(capsys, ch05.check_update_mini_batch, [variant(update_mini_batch=update)], *phrases)
 
 
+# ----- Exercise 3: backprop -----------------------------------------------------------------------
+
+# a copy of the check's catalogue of mistakes that its guard does not refuse (the guard swaps the original's code)
+MISTAKEN_BACKPROP = types.FunctionType(ch05.mistaken_backprop.__code__, ch05.mistaken_backprop.__globals__)
+
+
+def backprop_with(mistake):
+    """A backprop with one of the mistakes the check names, written as the learner would."""
+    return lambda self, x, y: MISTAKEN_BACKPROP(self, x, y, mistake)
+
+
+def backprop_changed(change):
+    """``Right.backprop`` with its result changed by ``change(nabla_b, nabla_w)``."""
+    def backprop(self, x, y):
+        return change(*Right.backprop(self, x, y))
+    return backprop
+
+
+def backprop_stops_early(self, x, y):
+    """The loop stops before the first layer after the input: range(1, self.num_layers - 1)."""
+    nabla_b, nabla_w = Right.backprop(self, x, y)
+    nabla_b[0] = nabla_w[0] = None
+    return nabla_b, nabla_w
+
+
+def backprop_first_index_wrong(self, x, y):
+    """BP4 with the layer's own activations: δ^l (a^l)ᵀ."""
+    nabla_b, nabla_w = Right.backprop(self, x, y)
+    activations = [x]
+    for b, w in zip(self.biases, self.weights):
+        activations.append(sigmoid(w @ activations[-1] + b))
+    return nabla_b, [d @ a.T for d, a in zip(nabla_b, activations[1:])]
+
+
+def backprop_moving_weights(self, x, y):
+    gradient = Right.backprop(self, x, y)
+    self.weights = [w - 0.1 * g for w, g in zip(self.weights, gradient[1])]
+    return gradient
+
+
+def backprop_by_finite_differences(self, x, y):
+    return ch05.finite_difference_gradient(self, x, y)
+
+
+def backprop_slope_of_a(self, x, y):
+    """The slip written as a learner writes it: sigmoid_prime of the activations, in BP1 and in BP2."""
+    activations = [x]
+    for b, w in zip(self.biases, self.weights):
+        activations.append(sigmoid(w @ activations[-1] + b))
+    delta = (activations[-1] - y) * sigmoid_prime(activations[-1])
+    nabla_b, nabla_w = [None] * len(self.biases), [None] * len(self.weights)
+    for l in range(1, self.num_layers):
+        if l > 1:
+            delta = (self.weights[-l + 1].T @ delta) * sigmoid_prime(activations[-l])
+        nabla_b[-l], nabla_w[-l] = delta, delta @ activations[-l - 1].T
+    return nabla_b, nabla_w
+
+
+def backprop_wrong_on_unequal_layers(self, x, y):
+    """Right on the check's [3, 3, 3, 3], twice the first layer's nabla_w on [4, 5, 3, 2]."""
+    nabla_b, nabla_w = Right.backprop(self, x, y)
+    return nabla_b, nabla_w if self.sizes == [3, 3, 3, 3] else [2 * nabla_w[0]] + nabla_w[1:]
+
+
+@pytest.mark.parametrize("backprop, phrases", [
+    (backprop_with("BP1 without σ'"), ["δ^L", "σ'(z^L)"]),
+    (backprop_with("BP2 without transpose"), ["transposed weight matrix (w^{l+1})ᵀ"]),
+    (backprop_with("BP2 without σ'"), ["hidden layers' errors", "σ'(z^l)"]),
+    (backprop_with("slope of a"), ["σ' is taken of the activation a"]),
+    (backprop_slope_of_a, ["σ' is taken of the activation a"]),
+    (backprop_with("BP4 transposed"), ["nabla_w comes out transposed", "δ (a^{l-1})ᵀ"]),
+    (backprop_changed(lambda b, w: (b, [g.T for g in w])), ["nabla_w comes out transposed"]),
+    (backprop_changed(lambda b, w: (b[:-1] + [None], w[:-1] + [None])), ["nabla_b[2] is None", "the last layer"]),
+    (backprop_changed(lambda b, w: (b[:-1] + [np.zeros_like(b[-1])], w)), ["all zeros", "the output layer"]),
+    (backprop_stops_early, ["nabla_b[0] is None", "layer 2", "down to the first one"]),
+    (backprop_changed(lambda b, w: ([-g for g in b], [-g for g in w])), ["wrong sign"]),
+    (backprop_changed(lambda b, w: (b, w[:-1])), ["nabla_w should be a list of 3 arrays", "list of 2"]),
+    (backprop_changed(lambda b, w: w), ["returned list", "the pair (nabla_b, nabla_w)"]),
+    (backprop_first_index_wrong, ["finite-difference estimate", "disagrees"]),
+    (backprop_moving_weights, ["changed the network's weights"]),
+    (lambda self, x, y: ch05.twin(self).backprop(x, y), ["calls the package's Network.backprop"]),
+    (lambda self, x, y: ch05.twin(self).backprop_batch(x, y), ["calls the package's Network.backprop_batch"]),
+    (lambda self, x, y: ch05.mistaken_backprop(self, x, y), ["calls the package's mistaken_backprop"]),
+    (backprop_by_finite_differences, ["calls the package's finite_difference_gradient"]),
+], ids=["bp1-no-slope", "bp2-untransposed", "bp2-no-slope", "slope-of-a", "slope-of-a-learner", "bp4-a-delta", "nabla-w-transposed",
+        "no-last-layer", "zero-last-layer", "stops-early", "sign", "short-list", "not-a-pair", "bp4-own-activations",
+        "moves-weights", "package", "package-batch", "catalogue", "finite-differences"])
+def test_backprop_mistakes_get_a_hint(capsys, backprop, phrases):
+    assert_rejects(capsys, ch05.check_backprop, [variant(backprop=backprop)], *phrases)
+
+
+@pytest.mark.parametrize("backprop, layers", [
+    (backprop_first_index_wrong, "for layer 2, layer 3, the output layer, in the network [3, 3, 3, 3]"),
+    (backprop_changed(lambda b, w: (b, [2 * w[0]] + w[1:])), "for layer 2 and agrees for layer 3, the output layer"),
+], ids=["every-layer", "first-layer"])
+def test_the_backprop_check_names_the_layers_the_finite_differences_reject(capsys, backprop, layers):
+    assert_rejects(capsys, ch05.check_backprop, [variant(backprop=backprop)], "finite-difference estimate", layers)
+
+
+def test_mistakes_that_cannot_run_in_the_unequal_network_are_skipped(capsys):
+    """Naming the mistake in [4, 5, 3, 2] tries an untransposed BP2 there, which cannot run: no ValueError shows."""
+    out = assert_rejects(capsys, ch05.check_backprop, [variant(backprop=backprop_wrong_on_unequal_layers)],
+                         "finite-difference estimate", "for layer 2 and agrees for layer 3, the output layer, in the network [4, 5, 3, 2]")
+    assert "ValueError" not in out and "matmul" not in out, out
+
+
+def test_update_is_checked_with_the_package_backprop(capsys):
+    """Exercise 4 can be checked before Exercise 3 is done."""
+    assert_accepts(capsys, ch05.check_update_mini_batch, variant(backprop=stub))
+
+
 # ----- Exercise 4: SGD ----------------------------------------------------------------------------
 
 def sgd_with(shuffle="every epoch", ends=None, eta_scale=1.0, line="Epoch {j}: {count} / {n}", always_evaluate=False,
@@ -286,25 +415,53 @@ def test_sgd_without_the_complete_line(capsys):
 # ----- the shortcut guard, the fallbacks, the listing -----------------------------------------------
 
 def test_no_shortcuts_restores_the_package_even_after_an_error():
-    net = Network([2, 2])
+    net, sgd = Network([2, 2]), Network.SGD
     with pytest.raises(ch05.Shortcut):
-        with no_package():
+        with ch05.no_shortcuts("feedforward"):
             net.feedforward(np.zeros((2, 1)))
     assert net.feedforward(np.zeros((2, 1))).shape == (2, 1)
-    assert Network.SGD is ch05._ORIGINAL["SGD"]
+    assert Network.SGD is sgd and net.backprop(np.zeros((2, 1)), np.zeros((2, 1)))[0][0].shape == (2, 1)
 
 
-def no_package():
-    return ch05.no_shortcuts()
+SAVED_FEEDFORWARD = Network.feedforward  # what a learner could keep before the check, as ch05._ORIGINAL once was
+
+
+def test_a_reference_saved_before_the_check_refuses_too(capsys):
+    assert not hasattr(ch05, "_ORIGINAL")
+    cheat = variant(feedforward=lambda self, a: SAVED_FEEDFORWARD(ch05.twin(self), a))
+    assert_rejects(capsys, ch05.check_feedforward, [cheat], "calls the package's Network.feedforward")
+
+
+class Skeleton:
+    """The class cell run again after the exercises: the methods they added are gone."""
+    __init__, cost_derivative = Right.__init__, Network.cost_derivative
+
+
+@pytest.mark.parametrize("check_function, method", [
+    (ch05.check_feedforward, "feedforward"), (ch05.check_evaluate, "evaluate"), (ch05.check_backprop, "backprop"),
+    (ch05.check_update_mini_batch, "update_mini_batch"), (ch05.check_sgd, "SGD")])
+def test_a_class_cell_run_again_is_named_as_the_cause(capsys, check_function, method):
+    out = assert_rejects(capsys, check_function, [Skeleton], f"MyNetwork has no method {method}",
+                         "`class MyNetwork` cell again", "run the exercise cells below it again")
+    assert "AttributeError" not in out
+
+
+def test_fallbacks_say_the_class_cell_was_run_again(capsys):
+    completed = ch05.with_fallbacks(Skeleton)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == ("MyNetwork has no feedforward (was the `class MyNetwork` cell run again after ex1?): "
+                        "this run uses the package's Network.feedforward.")
+    assert len(lines) == 5 and completed.stand_ins == ("feedforward", "evaluate", "backprop", "update_mini_batch", "SGD")
 
 
 def test_fallbacks_replace_only_what_does_not_pass(capsys):
-    assert ch05.with_fallbacks(Right) is Right and capsys.readouterr().out == ""
+    assert ch05.with_fallbacks(Right).stand_ins == () and capsys.readouterr().out == ""
     unsolved = variant(feedforward=stub, update_mini_batch=update_with(True, scale=lambda eta, m: -eta))
     completed = ch05.with_fallbacks(unsolved)
+    assert completed.stand_ins == ("feedforward", "update_mini_batch")
     lines = capsys.readouterr().out.splitlines()
     assert lines == ["Your feedforward does not pass ex1.check yet: this run uses the package's Network.feedforward.",
-                     "Your update_mini_batch does not pass ex3.check yet: this run uses the package's "
+                     "Your update_mini_batch does not pass ex4.check yet: this run uses the package's "
                      "Network.update_mini_batch."]
     net, reference = completed([3, 4, 2], seed=5), Network([3, 4, 2])
     reference.weights, reference.biases = [w.copy() for w in net.weights], [b.copy() for b in net.biases]
@@ -337,21 +494,17 @@ def test_class_listing_is_one_class_in_the_books_order():
 # ----- the notebook's graded tests ----------------------------------------------------------------
 
 NOTEBOOK = learner.NOTEBOOKS / "05_writing_the_network.ipynb"
-SHORTCUT_ANSWERS = {  # each exercise answered by handing the work to the package
-    "nb05_feedforward": "def feedforward(self, a):\n    return ch05.twin(self).feedforward(a)",
-    "nb05_evaluate": "def evaluate(self, test_data):\n    return ch05.twin(self).evaluate(test_data)",
-    "nb05_update_mini_batch": "def update_mini_batch(self, mini_batch, eta):\n"
-                              "    package = ch05.twin(self)\n"
-                              "    package.update_mini_batch(mini_batch, eta)\n"
-                              "    self.weights, self.biases = package.weights, package.biases",
-    "nb05_sgd": "def SGD(self, training_data, epochs, mini_batch_size, eta, test_data=None):\n"
-                "    ch05.twin(self).SGD(training_data, epochs, mini_batch_size, eta, test_data)",
-}
+METHODS = {"nb05_feedforward": "feedforward", "nb05_evaluate": "evaluate", "nb05_backprop": "backprop",
+           "nb05_update_mini_batch": "update_mini_batch", "nb05_sgd": "SGD"}
+
+
+def notebook_cells():
+    return nbformat.read(NOTEBOOK, as_version=4).cells
 
 
 def notebook_namespace():
     """The names the notebook defines before its exercises: the setup cell (without magics) and the skeleton."""
-    cells = [c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells if c.cell_type == "code"]
+    cells = [c.source for c in notebook_cells() if c.cell_type == "code"]
     namespace = {"ch05": ch05}
     setup = "\n".join(line for line in cells[0].splitlines() if not line.startswith("%"))
     exec(setup, namespace)
@@ -360,18 +513,109 @@ def notebook_namespace():
 
 
 def graded_cells():
-    cells = {learner.nbgrader_meta(c).get("grade_id"): c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells}
-    return {grade_id: (cells[grade_id], cells[f"{grade_id}_test"]) for grade_id in SHORTCUT_ANSWERS}
+    cells = {learner.nbgrader_meta(c).get("grade_id"): c.source for c in notebook_cells()}
+    return {grade_id: (cells[grade_id], cells[f"{grade_id}_test"]) for grade_id in METHODS}
 
 
-@pytest.mark.parametrize("grade_id", SHORTCUT_ANSWERS)
-def test_graded_tests_pass_the_reference_and_fail_a_shortcut(grade_id, capsys):
+@pytest.mark.parametrize("grade_id", METHODS)
+def test_graded_tests_pass_the_reference(grade_id, capsys):
     solution, test = graded_cells()[grade_id]
     namespace = notebook_namespace()
     exec(solution, namespace)
-    exec(test, namespace)  # the reference answer passes
-    method = grade_id.removeprefix("nb05_").replace("sgd", "SGD")
-    shortcut = notebook_namespace()
-    exec(SHORTCUT_ANSWERS[grade_id] + f"\nMyNetwork.{method} = {method}", shortcut)
-    with pytest.raises(ch05.Shortcut, match=f"Network.{method}"):
-        exec(test, shortcut)
+    exec(test, namespace)
+
+
+SHORTCUTS = [(grade_id, shortcut) for grade_id, method in METHODS.items() for shortcut in ch05.shortcuts(method)]
+
+
+@pytest.mark.parametrize("grade_id, shortcut", SHORTCUTS,
+                         ids=[f"{g.removeprefix('nb05_')}-{f.__qualname__}" for g, f in SHORTCUTS])
+def test_check_and_graded_test_refuse_the_same_shortcuts(grade_id, shortcut, capsys):
+    """One rule: each package function the check refuses, the graded test refuses, even when saved beforehand."""
+    method = METHODS[grade_id]
+    answer = variant(**{method: lambda self, *args, **kwargs: shortcut(self, *args)})
+    assert_rejects(capsys, getattr(ch05, f"check_{method.lower()}"), [answer],
+                   f"calls the package's {shortcut.__qualname__}")
+    namespace = notebook_namespace()
+    namespace["SHORTCUT"] = shortcut
+    exec(f"def {method}(self, *args, **kwargs):\n    return SHORTCUT(self, *args)\n\nMyNetwork.{method} = {method}",
+         namespace)
+    with pytest.raises(AssertionError, match=f"package function {shortcut.__qualname__}: write it yourself"):
+        exec(graded_cells()[grade_id][1], namespace)
+
+
+def test_the_graded_backprop_fails_the_transposed_bp2_on_equal_layers():
+    """The hidden test uses a network whose middle layers are equal, where the slip runs without a shape error."""
+    namespace = notebook_namespace()
+    namespace["MISTAKEN"] = MISTAKEN_BACKPROP
+    exec("MyNetwork.backprop = lambda self, x, y: MISTAKEN(self, x, y, 'BP2 without transpose')", namespace)
+    test = graded_cells()["nb05_backprop"][1]
+    imports, hidden = test.split("net = MyNetwork")[0], test.split("### BEGIN HIDDEN TESTS")[1]
+    with pytest.raises(ValueError, match="matmul"):  # the visible test's [3, 4, 2]: the shapes do not fit
+        exec(test, namespace)
+    with pytest.raises(AssertionError):  # the hidden test's [4, 3, 3, 3]: it runs, and the gradient is wrong
+        exec(imports + hidden, namespace)
+
+
+# ----- the notebook's training cells, with nothing solved and with MY_EPOCHS = 30 ------------------
+
+class TinyMnist:
+    """Stands in for nndl.mnist: 20 training and 10 test images of noise, so the training cells run in a second."""
+
+    @staticmethod
+    def load_data():
+        rng = np.random.default_rng(0)
+        training = [(rng.random((784, 1)), np.eye(10)[:, [i % 10]]) for i in range(20)]
+        test = [(rng.random((784, 1)), i % 10) for i in range(10)]
+        return training, test, test
+
+
+def run_cell(starting, namespace, capsys, **replace):
+    source = next(c.source for c in notebook_cells() if c.cell_type == "code" and c.source.startswith(starting))
+    for old, new in replace.items():
+        assert old in source
+        source = source.replace(old, new)
+    capsys.readouterr()
+    exec(source, namespace)
+    return capsys.readouterr().out
+
+
+def training_namespace(solved):
+    namespace = notebook_namespace()
+    namespace["mnist"] = TinyMnist
+    if solved:
+        for grade_id in METHODS:
+            exec(graded_cells()[grade_id][0], namespace)
+    return namespace
+
+
+def test_thirty_epochs_of_your_class_leave_nothing_for_the_package(capsys):
+    out = run_cell("training_data, validation_data", training_namespace(solved=True), capsys,
+                   **{"MY_EPOCHS = 2": "MY_EPOCHS = 30"})
+    assert "Epoch 29: " in out and "your class: " in out
+    assert "in the package" not in out, out
+    assert "your class ran all 30 epochs itself: nothing is left for the package to finish" in out
+
+
+def test_with_nothing_solved_no_time_is_called_yours(capsys):
+    namespace = training_namespace(solved=False)
+    out = run_cell("training_data, validation_data", namespace, capsys)
+    assert "not your class's time yet: the package stood in for its feedforward, evaluate, backprop, " \
+           "update_mini_batch, SGD" in out
+    assert "your class: " not in out and "epochs 2 to 29 in the package" in out
+    assert "after 30 epochs the package's network answers" in out and "your network" not in out, out
+    out = run_cell("not_yours = ", namespace, capsys)
+    assert out.startswith("Not timed: your class is not done. The package stands in for your backprop and "
+                          "update_mini_batch"), out
+    assert "faster" not in out
+
+
+def test_exercise_headings_show_the_graded_points():
+    """Each exercise's heading gives the points of its graded test cell, as notebook 01's do."""
+    cells = notebook_cells()
+    points = {learner.nbgrader_meta(c).get("grade_id"): learner.nbgrader_meta(c).get("points") for c in cells}
+    headings = [line for c in cells if c.cell_type == "markdown" for line in c.source.splitlines()
+                if line.startswith("### Exercise")]
+    expected = [f"### Exercise {k} ({points[f'{grade_id}_test']} points): `{method}`"
+                for k, (grade_id, method) in enumerate(METHODS.items(), start=1)]
+    assert len(headings) == len(expected) and all(h.startswith(e) for h, e in zip(headings, expected)), headings

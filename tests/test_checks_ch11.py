@@ -1,13 +1,12 @@
 """The checks of notebook 11 accept right answers, name typical mistakes, and never print the answer."""
 import math
 
-import nbformat
 import numpy as np
 import pytest
 from scipy.special import expit
 
 from checking import assert_accepts, assert_rejects, printed, stub
-from nndl import descent, functions, learner
+from nndl import descent, functions
 from nndl.checks import ch11
 
 
@@ -181,36 +180,3 @@ def test_the_package_functions_work_again_after_a_check():
     ch11.check_tanh_prime(functions.tanh_prime)
     ch11.check_relu_prime(functions.relu_prime)
     assert functions.tanh_prime(0.0) == 1.0 and functions.relu_prime(2.0) == 1.0
-
-
-# ----- the predictions: asked before the cell that shows their outcome -----------------------------------------
-
-PREDICTIONS = [ch11.p1, ch11.p2, ch11.p3]
-
-
-@pytest.mark.parametrize("p", PREDICTIONS, ids=lambda p: p.name)
-def test_a_prediction_takes_its_letter_and_every_wrong_one_gets_its_own_hint(capsys, p):
-    assert_accepts(capsys, p.check, p.right)
-    assert_accepts(capsys, p.check, f"({p.right.upper()})")
-    assert printed(capsys, p.check, None).startswith("… Not done yet")
-    lines = [assert_rejects(capsys, p.check, [letter], f"({letter})", p.wrong[letter]) for letter in p.wrong]
-    assert len(set(lines)) == len(lines) == 3
-    assert f"({p.right})" not in " ".join(p.hints), "a hint never names the right letter"
-
-
-def test_each_prediction_comes_before_the_experiment_that_answers_it():
-    cells = nbformat.read(learner.NOTEBOOKS / "11_momentum_and_other_neurons.ipynb", as_version=4).cells
-    sources = [cell.source for cell in cells]
-    asked = [next(i for i, s in enumerate(sources) if s.startswith(f"{p.name}.check(None)")) for p in PREDICTIONS]
-    shown = [next(i for i, s in enumerate(sources) if marker in s and cells[i].cell_type == "code")
-             for marker in ("plots.plot_descent(", "runs = {", "net.backprop(")]
-    assert asked == sorted(asked)
-    for question, experiment in zip(asked, shown):
-        assert question < experiment <= question + 6, (question, experiment)
-        letters = [letter for letter in "abcd" if f"({letter}) " in sources[question - 1]]
-        assert letters == PREDICTIONS[asked.index(question)].letters, "the notebook offers the module's letters"
-
-
-def test_the_right_letters_are_spread_over_predictions_and_questionnaire():
-    rights = [q.right for q in PREDICTIONS + [ch11.q1, ch11.q3, ch11.q4, ch11.q5]]
-    assert max(rights.count(letter) for letter in "abcd") <= 0.4 * len(rights)

@@ -11,7 +11,7 @@ import nbformat
 import pytest
 
 from nndl import learner
-from nndl.checks import Exercise, Solution, reference_solution
+from nndl.checks import Exercise, reference_solution
 
 CHAPTERS = ["ch01", "ch02", "ch03", "ch04", "ch05", "ch06", "ch07", "ch08", "ch09", "ch10", "ch11"]
 REGION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
@@ -34,7 +34,7 @@ def solution_cells(chapter):
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_every_solution_cell_has_an_exercise_and_every_check_cell_offers_help(chapter):
-    found = exercises(chapter)
+    found, cells = exercises(chapter), solution_cells(chapter)
     assert [e.name for e in found] == [f"ex{i}" for i in range(1, len(found) + 1)]
     assert {e.grade_id for e in found if e.grade_id} == set(solution_cells(chapter))
     setup = next(c.source for c in notebook_of(chapter).cells if c.cell_type == "code")
@@ -42,8 +42,12 @@ def test_every_solution_cell_has_an_exercise_and_every_check_cell_offers_help(ch
     text = "\n".join(c.source for c in notebook_of(chapter).cells)
     for e in found:
         assert f"# {e.name}.hint()" in text and f"# {e.name}.solution()" in text, f"{chapter} {e.name}"
-        if e.grade_id:
+        if e.grade_id and cells[e.grade_id].cell_type == "code":
             assert f"{e.name}.check(" in text
+        elif e.grade_id:  # answered in words: the hint cell comes right after the learner's answer cell
+            all_cells = notebook_of(chapter).cells
+            at = next(i for i, c in enumerate(all_cells) if learner.nbgrader_meta(c).get("grade_id") == e.grade_id)
+            assert all_cells[at + 1].source.startswith(f"# {e.name}.hint()"), f"{chapter} {e.name}"
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
@@ -75,8 +79,10 @@ def test_solution_shows_the_reference_code_and_why(chapter, capsys):
         e.solution()  # outside IPython, display() prints the text form
         out = capsys.readouterr().out
         assert out.startswith("Solution:\n") and f"Why: {e.why}" in out
-        markdown = Solution(None if e.answer else reference_solution(e.grade_id), e.answer, e.why)._repr_markdown_()
-        if e.grade_id:
+        markdown = e.reference()._repr_markdown_()
+        if e.grade_id and cells[e.grade_id].cell_type == "markdown":  # the model answer and its rubric, as text
+            assert cells[e.grade_id].source.strip() in out and "```" not in markdown
+        elif e.grade_id:
             for region in REGION.findall(cells[e.grade_id].source):
                 for line in region.strip("\n").splitlines():
                     assert line in out, f"{chapter} {e.name}: solution() misses {line!r}"
@@ -87,7 +93,7 @@ def test_solution_shows_the_reference_code_and_why(chapter, capsys):
 
 
 def test_an_exercise_answered_in_words_has_no_check(capsys):
-    written = next(e for e in exercises("ch03") if e.answer)
+    written = next(e for e in exercises("ch11") if e.name == "ex2")
     written.check()
     assert "no automatic check" in capsys.readouterr().out
     with pytest.raises(ValueError, match="either the grade_id"):

@@ -47,7 +47,8 @@ def graded_cell(chapter, grade_id):
 
 @pytest.mark.parametrize("chapter, grade_id, answer", [
     ("ch01", "nb01_perceptron_test", "def perceptron(x, w, b):\n    return 1.0 if np.dot(w, x) + b > 0 else 0.0"),
-    ("ch04", "nb04_layer_gradients_test", "def layer_gradients(delta, a_prev):\n    return [delta, delta @ a_prev.T]"),
+    ("ch05", "nb05_backprop_test", "tuple_backprop = MyNetwork.backprop\n"
+                                   "MyNetwork.backprop = lambda self, x, y: list(tuple_backprop(self, x, y))"),
 ])
 def test_an_honest_answer_in_another_form_passes_the_graded_test(chapter, grade_id, answer):
     notebook, index = graded_cell(chapter, grade_id)

@@ -48,10 +48,15 @@ def test_setup_copies_every_notebook_without_answers(workspace):
         if path.suffix == ".ipynb":
             lines = {line.strip() for cell in nbformat.read(path, as_version=4).cells for line in cell.source.splitlines()}
             assert not secret & lines, f"{path.name} leaks {secret & lines}"
+    model_answers = {cell.source for nb in sources for cell in nb.cells
+                     if cell.cell_type == "markdown" and learner.nbgrader_meta(cell).get("solution")}
+    assert len(model_answers) > 10, "the course should have answers in words to hide"
     for path in workspace.glob("*.ipynb"):
         for cell in nbformat.read(path, as_version=4).cells:
-            if learner.nbgrader_meta(cell).get("solution"):
+            if learner.nbgrader_meta(cell).get("solution") and cell.cell_type == "code":
                 assert "raise NotImplementedError()" in cell.source, cell.source
+            elif learner.nbgrader_meta(cell).get("solution"):
+                assert cell.source == learner.TEXT_STUB, f"{path.name}: a model answer in the learner's copy"
 
 
 def assert_only_the_exercises_fail(notebook):
@@ -120,8 +125,11 @@ def test_learner_cell_follows_nbgrader():
         copy = learner.learner_cell(cell)
         assert copy.source == expected and copy.execution_count is None and copy.outputs == []
         assert cell.source == source, "the reference cell must stay unchanged"
+    graded = learner.learner_cell(nbformat.v4.new_code_cell("assert f(1) == 1", metadata=cases[3][1]))
+    assert graded.metadata["jupyter"] == {"source_hidden": True}, "folded in the workspace"
+    assert "jupyter" not in learner.learner_cell(nbformat.v4.new_code_cell("f(1)")).metadata
     text = nbformat.v4.new_markdown_cell("Why?\n### BEGIN SOLUTION\nBecause.\n### END SOLUTION", metadata=solution)
-    assert learner.learner_cell(text).source == "Why?\nYOUR ANSWER HERE"
+    assert learner.learner_cell(text).source == "Why?\n" + learner.TEXT_STUB
     with pytest.raises(ValueError, match="without"):
         learner.learner_cell(nbformat.v4.new_code_cell("### BEGIN SOLUTION\nx = 1", metadata=solution))
 

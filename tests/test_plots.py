@@ -47,8 +47,19 @@ def test_a_path_leaving_the_contour_plot_is_said_to():
     path = descent.gradient_descent(descent.ELONGATED_VALLEY, (1.0, 1.0), 0.25, 20)  # |v2| grows 1.5x a step
     first_out = next(k for k, v in enumerate(path) if np.abs(v).max() > 1.5)
     ax = plots.plot_descent(descent.ELONGATED_VALLEY, path)
-    assert [t.get_text() for t in ax.texts] == [f"leaves the plot at step {first_out}"]
-    assert len(plots.plot_descent(descent.ELONGATED_VALLEY, path[:first_out]).texts) == 0
+    assert ax.get_xlabel() == f"$v_1$\n(leaves the plot at step {first_out})"
+    assert plots.plot_descent(descent.ELONGATED_VALLEY, path[:first_out]).get_xlabel() == "$v_1$"
+
+
+@pytest.mark.parametrize("eta", [0.21, 0.25])
+def test_the_note_on_a_path_leaving_the_plot_covers_none_of_it(eta):
+    path = descent.gradient_descent(descent.ELONGATED_VALLEY, (1.2, 1.0), eta, 25)
+    ax = plots.plot_descent(descent.ELONGATED_VALLEY, path)
+    ax.figure.canvas.draw()
+    note = ax.xaxis.label.get_window_extent()
+    assert "leaves the plot at step" in ax.xaxis.label.get_text() and not ax.texts
+    assert not note.overlaps(ax.get_window_extent()), f"the note covers the plot, where the path is, at η = {eta}"
+    assert ax.figure.bbox.contains(note.x0, note.y0), "and it is inside the figure"
 
 
 def test_the_3d_path_is_drawn_above_a_translucent_surface():

@@ -1,4 +1,5 @@
-"""Each chapter notebook ends with a questionnaire: its questions check answers, and give hints and solutions.
+"""Each chapter notebook ends with a questionnaire, and asks predictions on the way: questions that check answers,
+and give hints and solutions.
 
 The questions live in the chapter modules as q1, q2, ... (nndl.checks.questions);
 their texts in the notebooks.  A right answer gets ✓, every wrong choice and
@@ -12,11 +13,12 @@ import pytest
 
 from checking import assert_accepts, assert_rejects, printed
 from nndl import learner
-from nndl.checks.questions import Choice, Number, Written, questions
+from nndl.checks.questions import Choice, Number, Written, predictions, questions
 
 CHAPTERS = ["ch01", "ch02", "ch03", "ch04", "ch05", "ch06", "ch07", "ch08", "ch09", "ch10", "ch11"]
-ALL = [(chapter, q) for chapter in CHAPTERS
-       for q in questions(vars(importlib.import_module(f"nndl.checks.{chapter}")))]
+ALL = [(chapter, q) for chapter in CHAPTERS  # the questionnaires' questions and the predictions, p1, p2, ...
+       for q in questions(vars(importlib.import_module(f"nndl.checks.{chapter}")))
+       + predictions(vars(importlib.import_module(f"nndl.checks.{chapter}")))]
 IDS = [f"{chapter}-{q.name}" for chapter, q in ALL]
 
 
@@ -27,7 +29,7 @@ def notebook_of(chapter):
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_every_chapter_ends_with_a_questionnaire_before_its_navigation(chapter):
     qs = questions(vars(importlib.import_module(f"nndl.checks.{chapter}")))
-    assert 5 <= len(qs) <= 10
+    assert 3 <= len(qs) <= 10
     cells = notebook_of(chapter).cells
     start = next(i for i, c in enumerate(cells) if c.source.startswith("## Questionnaire"))
     assert cells[start + 1].source == f"from nndl.checks.{chapter} import {', '.join(q.name for q in qs)}"

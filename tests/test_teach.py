@@ -5,6 +5,8 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
+import types
 import zipfile
 
 import nbformat
@@ -13,7 +15,8 @@ import pytest
 
 from nndl import descent, learner, mnist, teach
 from nndl.sweep import SHIPPED_SWEEP
-from nndl.teach import cli, grading, sandbox, settings
+from nndl.teach import cli, grading, reports, sandbox, settings
+from nndl.teach.course import graded_by_hand
 
 pytest.importorskip("nbgrader", reason="nbgrader is in the teach extra: pip install -e .[teach]")
 
@@ -58,7 +61,9 @@ def test_learner_version_equals_nbgraders_release(released, name):
 def test_points_come_from_the_notebooks():
     assert set(teach.chapters()) == {"ch01", "ch02", "ch03", "ch04", "ch05", "ch06", "ch07", "ch08", "ch09", "ch10", "ch11"}
     ch01 = teach.points(teach.chapters()["ch01"])
-    assert ch01 == {"nb01_perceptron_test": 3, "nb01_gates_test": 3, "nb01_full_adder_test": 4}
+    assert ch01 == {"nb01_perceptron_test": 3, "nb01_gates_test": 3, "nb01_full_adder_test": 4,
+                    "nb01_scaling_written": 2}
+    assert graded_by_hand(teach.chapters()["ch01"]) == {"nb01_scaling_written"}
 
 
 def test_the_documented_points_match_the_notebooks():
@@ -80,7 +85,8 @@ def test_no_solution_or_hidden_test_survives(released, name):
     assert all("BEGIN HIDDEN TESTS" not in c.source and "BEGIN SOLUTION" not in c.source for c in student.cells)
     for cell in student.cells:
         if nbgrader_meta(cell).get("solution"):
-            assert "raise NotImplementedError()" in cell.source
+            assert "raise NotImplementedError()" in cell.source if cell.cell_type == "code" else \
+                cell.source == learner.TEXT_STUB, "nbgrader's release shows no model answer"
 
 
 def test_clear_errors(tmp_path, capsys):
@@ -126,10 +132,20 @@ def test_the_sandbox_hides_the_course_and_the_network(tmp_path):
     work.mkdir(parents=True)
     run.mkdir()
     (course / "gradebook.db").write_text("grades")
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
+    (tmp_path / "repo" / ".git" / "HEAD").write_text("ref: refs/heads/main")
     (tmp_path / "conn.json").write_text("{}")
-    command = sandbox.bwrap_command(str(tmp_path / "conn.json"), str(work), str(run), [str(course)])
-    probe = """import errno, os, socket
-print(os.path.exists("../../../gradebook.db"))
+    command = sandbox.bwrap_command(str(tmp_path / "conn.json"), str(work), str(run),
+                                    [str(course), str(tmp_path / "repo" / ".git")])
+    probe = """import errno, os, socket, subprocess, sys
+print(os.path.exists("../../../gradebook.db"), os.path.exists("GIT/HEAD"))
+print("grader visible" if os.path.exists("/proc/GRADER") else "grader out of sight", os.getpid())
+subprocess.Popen([sys.executable, "-c", "import time; time.sleep(3); open('late.txt', 'w').write('x')"])
+try:
+    open("/tmp/big", "wb").write(bytes(600 * 2**20))
+    print("600 MB in /tmp")
+except OSError as e:
+    print("/tmp", errno.errorcode[e.errno])
 open("mine.txt", "w").write("ok")
 try:
     open("/etc/nndl-probe", "w")
@@ -144,11 +160,17 @@ except OSError as e:
 """
     python = command.index(sys.executable)
     with socket.create_server(("127.0.0.1", 0)) as server:  # a service on this machine's loopback
-        probe = probe.replace("PORT", str(server.getsockname()[1]))
+        probe = probe.replace("PORT", str(server.getsockname()[1])).replace("GRADER", str(os.getpid()))
+        probe = probe.replace("GIT", str(tmp_path / "repo" / ".git"))
         out = subprocess.run(command[:python] + [sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
-    assert out.split("\n")[:3] == ["False", "etc read-only", "network ECONNREFUSED"], out
+    lines = out.split("\n")
+    assert lines[0] == "False False", "gradebook and .git out of sight"
+    assert lines[1].startswith("grader out of sight") and int(lines[1].split()[-1]) < 10, "processes of its own"
+    assert lines[2:5] == ["/tmp ENOSPC", "etc read-only", "network ECONNREFUSED"], out
     assert (work / "mine.txt").read_text() == "ok", "the notebook's own folder stays writable"
     assert (course / "gradebook.db").read_text() == "grades"
+    time.sleep(4)
+    assert not (work / "late.txt").exists(), "a process the kernel started ends with it"
 
 
 def test_the_sandbox_keeps_a_course_installed_under_tmp_in_sight(tmp_path, monkeypatch):
@@ -228,3 +250,37 @@ def test_each_cell_gets_a_time_limit_that_fits_it():
     assert training and {settings.cell_timeout(c) for c in training} == {settings.TIMEOUTS["training"]}
     lesson = nbformat.v4.new_code_cell("print(1)")
     assert settings.cell_timeout(lesson) == settings.TIMEOUTS["lesson"] < settings.TIMEOUTS["training"]
+
+
+def test_feedback_hides_hidden_tests_and_their_messages_and_leaves_students_text_alone():
+    from nndl.teach.feedback import HIDDEN_FAILED, HideHiddenTests
+    graded = {"nbgrader": {"grade": True, "solution": False, "locked": True, "grade_id": "t", "points": 1}}
+    test = nbformat.v4.new_code_cell("assert f(1) == 1, 'f(1) is 1'\n### BEGIN HIDDEN TESTS\n"
+                                     "assert f(0) == 0, 'w·x + b = 0 must give 0'\n### END HIDDEN TESTS",
+                                     metadata=graded)
+    test.outputs = [nbformat.v4.new_output("error", ename="AssertionError", evalue="w·x + b = 0 must give 0",
+                                           traceback=["assert f(0) == 0, 'w·x + b = 0 must give 0'"])]
+    visible = nbformat.v4.new_code_cell(test.source, metadata=graded)
+    visible.outputs = [nbformat.v4.new_output("error", ename="AssertionError", evalue="f(1) is 1", traceback=["..."])]
+    student = nbformat.v4.new_code_cell("# my notes: ### BEGIN HIDDEN TESTS is where the teacher hides tests")
+    notebook = nbformat.v4.new_notebook(cells=[student, test, visible])
+    notebook, _ = HideHiddenTests().preprocess(notebook, {})
+    assert notebook.cells[0].source == student.source, "a student's own text is theirs"
+    assert "f(0)" not in notebook.cells[1].source
+    assert notebook.cells[1].outputs[0].traceback == [f"AssertionError: {HIDDEN_FAILED}"]
+    assert notebook.cells[2].outputs[0].traceback == ["AssertionError: f(1) is 1"], "a visible test's message stays"
+
+
+def test_one_assignments_failed_feedback_does_not_stop_the_others(tmp_path, monkeypatch):
+    for name in ("ch01", "ch02", "ch03"):
+        (tmp_path / "autograded" / "s" / name).mkdir(parents=True)
+    ran = []
+    monkeypatch.setattr(reports, "gradebook", lambda course: types.SimpleNamespace(close=lambda: None))
+
+    def fake_nbgrader(course, *args, capture=False):
+        ran.append(args[1])
+        return subprocess.CompletedProcess(args, 1 if args[1] == "ch01" else 0)
+    monkeypatch.setattr(reports, "nbgrader", fake_nbgrader)
+    with pytest.raises(teach.TeachError, match="the feedback of ch01 failed"):
+        reports.feedback(tmp_path)
+    assert ran == ["ch01", "ch02", "ch03"]

@@ -154,6 +154,13 @@ def run(graded):
     return status, output.getvalue(), totals, questions
 
 
+def auto_points(notebook):
+    """``{grade_id: points}`` of the cells autograde scores: the graded code cells (answers in words are graded by hand)."""
+    cells = nbformat.read(teach.NOTEBOOKS / notebook, 4).cells
+    return {c.metadata.nbgrader["grade_id"]: c.metadata.nbgrader["points"] for c in cells
+            if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")}
+
+
 def score(questions, student, name):
     rows = [r for r in questions if r["student_id"] == student and r["assignment"] == name]
     assert rows, f"no rows for {student} {name}"
@@ -163,9 +170,11 @@ def score(questions, student, name):
 def test_honest_students_get_what_they_earned(run):
     status, output, totals, questions = run
     assert status == 1, "some submissions failed: the exit status says so"
-    full_marks = {name: sum(teach.points(teach.NOTEBOOKS / notebook).values()) for name, notebook in NAMES.items()}
-    assert full_marks["ch01"] == 10  # the scores of the cheats below are out of these 10
+    full_marks = {name: sum(auto_points(notebook).values()) for name, notebook in NAMES.items()}
+    assert full_marks["ch01"] == 10  # the scores of the cheats below are out of these 10 autograded points
     assert {name: score(questions, "alice", name) for name in NAMES} == full_marks
+    by_hand = [r for r in questions if r["student_id"] == "alice" and r["question"] not in auto_points(NAMES[r["assignment"]])]
+    assert by_hand and all(r["status"] == "to grade by hand" for r in by_hand), "her answers in words await the teacher"
     assert score(questions, "bob", "ch01") == score(questions, "bob", "ch04") == 0
     assert score(questions, "carol", "ch01") == 7
     assert score(questions, "rita", "ch01") == 10, "a renamed notebook is graded under the assignment's name"
@@ -183,7 +192,8 @@ def test_no_cheat_earns_a_point(run, student, name):
         rows = [r for r in rows if r["question"] == cheated]
     assert rows and all(float(r["points"]) == 0 for r in rows), rows
     if student == "dave":
-        assert score(questions, "dave", "ch01") == 7 and float(totals["dave", "ch01"]["max_score"]) == 10
+        assert score(questions, "dave", "ch01") == 7
+        assert float(totals["dave", "ch01"]["max_score"]) == sum(teach.points(teach.NOTEBOOKS / NAMES["ch01"]).values())
 
 
 def test_the_gradebook_attack_changes_nothing(run):
@@ -233,6 +243,9 @@ def test_feedback_has_no_hidden_test(run, graded):
     course = graded[0]
     hidden = {line.strip() for name in NAMES for c in solution(name).cells
               for region in HIDDEN.findall(c.source) for line in region.splitlines() if len(line.strip()) > 8}
+    visible = {line.strip() for name in NAMES for c in solution(name).cells  # a line also in a visible test may show
+               for line in HIDDEN.sub("", c.source).splitlines()}
+    hidden -= visible
     files = sorted((course / "feedback").glob("*/*/*.html"))
     assert {(p.parts[-3], p.parts[-2]) for p in files} >= {("alice", "ch01"), ("alice", "ch04"), ("carol", "ch01")}
     for path in files:

@@ -125,6 +125,7 @@ def test_sweep_widget_starts_with_the_smallest_best_and_largest_eta():
     assert picker.value == (0.01, 3.0, 100.0)
     fig = widgets.draw_sweep(sweep, picker.value)
     assert [line.get_label() for line in fig.axes[1].get_lines()] == ["η = 0.01", "η = 3", "η = 100"]
+    assert fig.get_figwidth() <= 10, "JupyterLab shows a wider figure scaled down, its text too small to read"
 
 
 # ----- live training ------------------------------------------------------------------------------

@@ -122,6 +122,8 @@ def build_parser():
     progress = commands.add_parser("progress", help="run your workspace's notebooks and list which exercises are done")
     progress.add_argument("--workspace", metavar="DIR", default=None, help="default: workspace/ of the course")
     progress.add_argument("--timeout", type=int, default=600, help="seconds a cell may run (default: 600)")
+    progress.add_argument("--rerun", action="store_true",
+                          help="run every notebook, also those whose saved checks are current")
     progress.set_defaults(run=_progress)
     return parser
 
@@ -288,7 +290,7 @@ def _sweep(args):
 def _progress(args):
     from . import progress
 
-    progress.report(args.workspace or progress.WORKSPACE, timeout=args.timeout)
+    progress.report(args.workspace or progress.WORKSPACE, timeout=args.timeout, rerun=args.rerun)
 
 
 def main(argv=None):

@@ -276,22 +276,31 @@ def question_tree(question="Is it a face?", sub_questions=None):
     fig, ax = _canvas((-1.2, 21.4), (bottom - 1.0, 1.6))
     box = dict(boxstyle="round,pad=0.3", facecolor="white", edgecolor="black")
     middle = (bottom + 0.0) / 2
-    _label(ax, xs["pixels"], middle, "pixels", fontsize=10, rotation=90,
-           bbox=dict(boxstyle="round,pad=0.4", facecolor="#eeeeee", edgecolor="gray"))
+    pixels = _label(ax, xs["pixels"], middle, "pixels", fontsize=10, rotation=90,
+                    bbox=dict(boxstyle="round,pad=0.4", facecolor="#eeeeee", edgecolor="gray"))
     top = ax.text(xs["top"], middle, question, gid="question", ha="center", va="center", fontsize=11, bbox=box)
+    links = []  # (from, to, y at the start, y at the end): an arrow from one text's box to another's
     for sub, y_sub, leaves in rows:
-        ax.text(xs["sub"], y_sub, sub, gid="question", ha="center", va="center", fontsize=9, bbox=box)
-        _arrow(ax, (xs["sub"] + 3.3, y_sub), (xs["top"] - 1.7, middle), "connection", mutation_scale=8, linewidth=0.8)
+        sub_text = ax.text(xs["sub"], y_sub, sub, gid="question", ha="center", va="center", fontsize=9, bbox=box)
+        links.append((sub_text, top, y_sub, middle))
         for leaf, y_leaf in leaves:
             if leaf == "⋯":
-                _label(ax, xs["leaf"], y_leaf, "⋯", fontsize=12)
+                leaf_text = _label(ax, xs["leaf"], y_leaf, "⋯", fontsize=12)
             else:
-                ax.text(xs["leaf"], y_leaf, leaf, gid="question", ha="center", va="center", fontsize=9, bbox=box)
-            _arrow(ax, (xs["pixels"] + 0.4, y_leaf), (xs["leaf"] - 1.5, y_leaf), "connection",
-                   mutation_scale=8, linewidth=0.8)
-            _arrow(ax, (xs["leaf"] + 1.5, y_leaf), (xs["sub"] - 3.3, y_sub), "connection",
-                   mutation_scale=8, linewidth=0.8)
+                leaf_text = ax.text(xs["leaf"], y_leaf, leaf, gid="question", ha="center", va="center", fontsize=9,
+                                    bbox=box)
+            links += [(pixels, leaf_text, y_leaf, y_leaf), (leaf_text, sub_text, y_leaf, y_sub)]
     for x, name in ((xs["leaf"], "sub-sub-questions"), (xs["sub"], "sub-questions"), (xs["top"], "the question")):
         _label(ax, x, 1.1, name, fontsize=9, color="gray")
     top.set_zorder(4)
+    fig.draw_without_rendering()  # lays the texts out, so that their boxes have their final size
+    for source, target, y_start, y_end in links:
+        _arrow(ax, (_extent(ax, source).x1 + 0.1, y_start), (_extent(ax, target).x0, y_end), "connection",
+               mutation_scale=8, linewidth=0.8)
     return fig
+
+
+def _extent(ax, text):
+    """The box drawn around ``text`` (the text itself if it has none), in data units: arrows start and end on it."""
+    drawn = text.get_bbox_patch() or text
+    return drawn.get_window_extent().transformed(ax.transData.inverted())

@@ -47,7 +47,7 @@ WORKSPACE = Path(os.environ.get("NNDL_WORKSPACE") or ROOT / "workspace").expandu
 VERSIONS = ".course-versions.json"  # the fingerprints of copies made before copies were stamped
 STAMP = "nndl"  # the notebook metadata key of a copy's stamp: {"course_version": fingerprint}
 CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"  # the stub nndl.teach configures for nbgrader
-TEXT_STUB = "YOUR ANSWER HERE"  # nbgrader's stub for a written answer
+TEXT_STUB = "*Your answer:* (double-click this cell to write it here)"  # the stub nndl.teach sets for a written answer
 RAISES = "raises-exception"  # JupyterLab's Run All and nbclient go on after such a cell fails
 ELSEWHERE = "NNDL_WORKSPACE=DIR python3 course.py setup"  # how to choose another workspace folder
 
@@ -82,7 +82,7 @@ def _replace_regions(source, begin, end, replacement):
 
 
 def learner_cell(cell):
-    """A copy of ``cell`` as the learner gets it: no solution, no hidden test, no output."""
+    """A copy of ``cell`` as the learner gets it: no solution, no hidden test, no output, the graded tests folded."""
     cell = copy.deepcopy(cell)
     stub = (CODE_STUB if cell.cell_type == "code" else TEXT_STUB).split("\n")
     source = _replace_regions(cell.source, "BEGIN SOLUTION", "END SOLUTION", stub)
@@ -91,7 +91,15 @@ def learner_cell(cell):
     cell.source = _replace_regions(source, "BEGIN HIDDEN TESTS", "END HIDDEN TESTS", [])
     if cell.cell_type == "code":
         cell.outputs, cell.execution_count = [], None
+    if is_graded_test(cell):  # the teacher's test: the check cell above it already tells the learner what is wrong
+        cell.metadata["jupyter"] = {"source_hidden": True}  # folded; a click opens it
     return cell
+
+
+def is_graded_test(cell):
+    """A locked cell whose assertions nbgrader grades (not one the learner writes)."""
+    meta = nbgrader_meta(cell)
+    return cell.get("cell_type") == "code" and bool(meta.get("grade")) and not meta.get("solution")
 
 
 def learner_version(notebook):

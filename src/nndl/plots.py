@@ -44,7 +44,7 @@ def plot_two_input_perceptron(w, b, name, ax=None):
 def plot_descent(surface, path, ax=None, extent=None):
     """The contour lines of ``surface`` with a gradient-descent ``path`` (array (steps + 1, 2)) on top."""
     if ax is None:
-        _, ax = plt.subplots(figsize=(5, 4.5))
+        _, ax = plt.subplots(figsize=(5, 4.5), layout="constrained")
     finite = path[np.all(np.isfinite(path), axis=1)]
     if extent is None:
         reach = max(1.5, 1.1 * float(np.max(np.abs(path[0]))))
@@ -59,9 +59,8 @@ def plot_descent(surface, path, ax=None, extent=None):
     ax.set(xlim=extent, ylim=extent, xlabel="$v_1$", ylabel="$v_2$", aspect="equal", title=surface.name)
     with np.errstate(invalid="ignore"):
         outside = np.flatnonzero(~np.all((path >= extent[0]) & (path <= extent[1]), axis=1))
-    if len(outside):
-        ax.text(0.03, 0.97, f"leaves the plot at step {outside[0]}", transform=ax.transAxes, va="top",
-                color="tab:red", fontsize="small", bbox=dict(facecolor="white", alpha=0.8, linewidth=0))
+    if len(outside):  # in the axis label, under the plot, where it hides no part of the path
+        ax.set_xlabel(f"$v_1$\n(leaves the plot at step {outside[0]})")
     ax.legend(loc="lower right", fontsize="small", framealpha=0.9)
     return ax
 

@@ -27,10 +27,13 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from .checking import check_count
 from .messages import describe
-from .learner import NOTEBOOKS, WORKSPACE, nbgrader_meta, read_notebook
+from .learner import NOTEBOOKS, TEXT_STUB, WORKSPACE, nbgrader_meta, read_notebook
 
 CHECK = re.compile(r"^(ex\d+)\.check\(", re.M)
 DONE, NOT_YET, NOT_STARTED = "✓ done", "✗ not yet", "… not started"
+WRITTEN = "✎ written: your teacher grades it, exN.solution() shows the model answer"
+WRITTEN_HINT = re.compile(r"# (ex\d+)\.hint\(\)")  # the cell under an answer in words
+RUN_TIME = "Running all the notebooks takes about 4 minutes on two cores, longer if you train for more epochs."
 ASCII_MARKS = str.maketrans({"✓": "+", "✗": "x", "…": "..."})  # for a console that cannot show them
 
 
@@ -42,12 +45,10 @@ def _error(cell):
     return next((o for o in cell.get("outputs", []) if o.get("output_type") == "error"), None)
 
 
-def exercise_status(notebook):
-    """``[(exercise, what it is, status)]`` from an executed notebook, in order.
-
-    Each exercise cell (an nbgrader solution cell) is paired with the next check cell.
-    """
-    results, pending = [], None
+def exercises_and_checks(notebook):
+    """``[(exercise cell, its check cell, the exercise's name)]``: each exercise cell (an nbgrader solution
+    cell) paired with the next check cell."""
+    pairs, pending = [], None
     for cell in notebook.cells:
         if cell.cell_type != "code":
             continue
@@ -55,20 +56,48 @@ def exercise_status(notebook):
             pending = cell
         match = CHECK.search(cell.source)
         if match and pending is not None:
-            what = nbgrader_meta(pending).get("grade_id", "").split("_", 1)[-1]  # nb01_gates -> gates
-            error, printed = _error(pending), _text(cell)
-            if printed.startswith("✓") and error is None:
-                status = DONE
-            elif error is not None and error.get("ename") != "NotImplementedError":
-                status = f"{NOT_YET} (your cell raised {error.get('ename')})"
-            elif printed.startswith("✗"):
-                status = NOT_YET
-            elif printed.startswith("…") or error is not None:
-                status = NOT_STARTED
-            else:
-                status = "? the check did not run"
-            results.append((match.group(1), what, status))
+            pairs.append((pending, cell, match.group(1)))
             pending = None
+    return pairs
+
+
+def checked_since_answered(notebook):
+    """True if the saved ``notebook`` shows every check run after its exercise cell (by execution count):
+    its outputs then say what a new run would, unless the learner edited a cell without running it again."""
+    pairs = exercises_and_checks(notebook)
+    return bool(pairs) and all(answer.execution_count and check.execution_count
+                               and check.execution_count > answer.execution_count for answer, check, _ in pairs)
+
+
+def written_status(notebook):
+    """``[(exercise, what it is, status)]`` of the exercises answered in words: written, or not started."""
+    results, cells = [], notebook.cells
+    for i, cell in enumerate(cells[:-1]):
+        hint = WRITTEN_HINT.match(cells[i + 1].source)
+        if cell.cell_type == "markdown" and nbgrader_meta(cell).get("solution") and hint:
+            what = nbgrader_meta(cell).get("grade_id", "").split("_", 1)[-1].removesuffix("_written")
+            answered = cell.source.strip() not in ("", TEXT_STUB)
+            results.append((hint.group(1), what, WRITTEN if answered else NOT_STARTED))
+    return results
+
+
+def exercise_status(notebook):
+    """``[(exercise, what it is, status)]`` from an executed notebook, in order."""
+    results = []
+    for pending, cell, name in exercises_and_checks(notebook):
+        what = nbgrader_meta(pending).get("grade_id", "").split("_", 1)[-1]  # nb01_gates -> gates
+        error, printed = _error(pending), _text(cell)
+        if printed.startswith("✓") and error is None:
+            status = DONE
+        elif error is not None and error.get("ename") != "NotImplementedError":
+            status = f"{NOT_YET} (your cell raised {error.get('ename')})"
+        elif printed.startswith("✗"):
+            status = NOT_YET
+        elif printed.startswith("…") or error is not None:
+            status = NOT_STARTED
+        else:
+            status = "? the check did not run"
+        results.append((name, what, status))
     return results
 
 
@@ -112,6 +141,9 @@ def run(path, folder, timeout):
     """
     notebook, version = read_notebook(path)
     converted = "" if version == 4 else f"nbformat {version}, converted to 4 to run it"
+    for cell in notebook.cells:  # a cell the run does not reach must not report its saved output
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
     client = notebook_client(notebook, timeout=timeout, allow_errors=True, kernel_name="python3",
                              resources={"metadata": {"path": str(folder)}})
     kernel = client.create_kernel_manager()  # made here, to know the kernel's process group at the end
@@ -169,11 +201,21 @@ def _say(line):
     print(line.encode(encoding, errors="replace").decode(encoding), flush=True)
 
 
-def report(workspace=WORKSPACE, timeout=600, notebooks=NOTEBOOKS, out=_say):
-    """Run every course notebook of ``workspace`` and print its exercises' status; returns (done, total).
+def saved(path):
+    """The saved notebook at ``path`` and a note saying so, if its outputs are current; else (None, "")."""
+    notebook, _ = read_notebook(path)
+    if checked_since_answered(notebook):
+        return notebook, "as you saved it: run with --rerun to run it afresh"
+    return None, ""
 
-    ``timeout``: the seconds a cell may run, a whole number >= 1.  A missing workspace, or one that
-    is not a folder, or a temporary copy that cannot be made, raises an OSError that says what to do.
+
+def report(workspace=WORKSPACE, timeout=600, notebooks=NOTEBOOKS, out=_say, rerun=False):
+    """Print the status of the exercises of every course notebook of ``workspace``; returns (done, total).
+
+    A notebook whose saved copy shows each check run after its exercise (``checked_since_answered``)
+    is read as saved; the others run (all of them with ``rerun``).  ``timeout``: the seconds a cell
+    may run, a whole number >= 1.  A missing workspace, or one that is not a folder, or a temporary
+    copy that cannot be made, raises an OSError that says what to do.
     """
     timeout = check_count("the timeout (the seconds a cell may run)", timeout, 1)
     workspace = Path(workspace).expanduser()
@@ -185,9 +227,10 @@ def report(workspace=WORKSPACE, timeout=600, notebooks=NOTEBOOKS, out=_say):
         raise NotADirectoryError(f"the workspace {workspace} is not a folder: name the folder of your notebooks "
                                  f"with --workspace DIR")
     out(f"Running each notebook of {workspace} in a separate kernel (at most {timeout} s a cell), in a temporary "
-        "copy of that folder: what notebook code writes or deletes there happens in the copy. This takes a few "
-        "minutes.")
-    done = total = 0
+        "copy of that folder: what notebook code writes or deletes there happens in the copy. "
+        + ("" if rerun else "A notebook whose checks you ran after your last answers is read as you saved it. ")
+        + RUN_TIME)
+    done = total = written = to_write = 0
     with scratch_copy(workspace) as (folder, left_out):
         if left_out:
             out(f"Not copied, as they are neither files nor folders: {', '.join(sorted(left_out))}")
@@ -197,21 +240,26 @@ def report(workspace=WORKSPACE, timeout=600, notebooks=NOTEBOOKS, out=_say):
                 out(f"{name}: not in your workspace (`python3 course.py setup` copies it in)")
                 continue
             try:
-                notebook, note = run(path, folder, timeout)
+                notebook, note = saved(path) if not rerun else (None, "")
+                if notebook is None:
+                    notebook, note = run(path, folder, timeout)
             except (OSError, ValueError, nbformat.ValidationError) as e:
                 out(f"{name}: could not be run ({describe(e)}); open it in JupyterLab to see why, or get the "
                     f"course's version with `python3 course.py setup --refresh {path.stem}` (yours is kept as a "
                     f"backup)")
                 continue
             found = exercise_status(notebook)
-            if not found and not note:
+            words = written_status(notebook)
+            if not found and not words and not note:
                 continue
             out(f"{name}" + (f"  ({note})" if note else ""))
-            for exercise, what, status in found:
-                out(f"  {exercise}  {what:<20} {status}")
+            for exercise, what, status in sorted(found + words, key=lambda row: int(row[0][2:])):
+                out(f"  {exercise:<4} {what:<20} {status}")
             done += sum(status == DONE for _, _, status in found)
             total += len(found)
-    out(f"{done} of {total} checked exercises done.")
+            written += sum(status == WRITTEN for _, _, status in words)
+            to_write += len(words)
+    out(f"{done} of {total} checked exercises done" + (f"; {written} of {to_write} answers in words written." if to_write else "."))
     return done, total
 
 
@@ -222,7 +270,8 @@ def progress_button():
     """
     import ipywidgets as widgets
 
-    button = widgets.Button(description="Check my progress", icon="list-check")
+    # width "auto" fits the label; ipywidgets draws icons from Font Awesome 4.7, which has "tasks" (not "list-check")
+    button = widgets.Button(description="Check my progress", icon="tasks", layout=widgets.Layout(width="auto"))
     output = widgets.Output()
 
     def on_click(_):

@@ -26,6 +26,24 @@ class TrainingWarning(UserWarning):
     """Training runs but cannot learn: the warning names the likely cause (usually η)."""
 
 
+_python_formatwarning = warnings.formatwarning
+
+
+def _formatwarning(message, category, filename, lineno, line=None):
+    """A ``TrainingWarning`` as one line, its message alone; any other warning as Python shows it.
+
+    Python's format starts with the file and line that called ``SGD``: in a
+    notebook a ``/tmp/ipykernel_...`` path, followed by the calling line
+    again, neither of which helps the reader of the message.
+    """
+    if issubclass(category, TrainingWarning):
+        return f"{category.__name__}: {message}\n"
+    return _python_formatwarning(message, category, filename, lineno, line)
+
+
+warnings.formatwarning = _formatwarning
+
+
 @dataclass
 class History:
     """What ``SGD`` measured, one entry per finished epoch, ready to plot.
@@ -56,6 +74,17 @@ class History:
     def test_accuracy(self):
         """Test accuracy per epoch as fractions in [0, 1]."""
         return [c / self.n_test for c in self.test_correct]
+
+    def __repr__(self):
+        """One line, the first and the last measurement: a notebook cell ending in ``net.SGD(...)`` shows this."""
+        measured = [f"{self.epochs} epochs"]
+        if self.test_correct:
+            accuracy = self.test_accuracy
+            measured.append(f"test accuracy {accuracy[0]:.2%} after the first, {accuracy[-1]:.2%} after the last")
+        if self.training_cost:
+            measured.append(f"training cost {self.training_cost[0]:.4g} after the first, "
+                            f"{self.training_cost[-1]:.4g} after the last")
+        return f"History({', '.join(measured)})"
 
 
 @functools.cache

@@ -112,11 +112,13 @@ def sigmoid_explorer():
 
 # ----- gradient descent on a valley (notebooks 03 and 07) ---------------------------------------
 
-def draw_descent(surface_name="elongated valley", eta=0.1, v1=1.2, v2=1.0, steps=20):
+def draw_descent(surface_name="elongated valley", eta=0.1, v1=1.2, v2=1.0, steps=20, edges=True):
     """The explorer's picture: the path on the contour plot, the cost per step beside it.
 
     Returns ``(figure, path, regime)`` where ``regime`` names what η does on this surface
-    ("too small", "converges", "oscillates", "diverges").
+    ("too small", "converges", "oscillates", "diverges").  The title names the regime, and with
+    ``edges`` also the learning rates between the regimes (notebook 07's Exercise 1 works them out,
+    so notebook 03 leaves them out).
     """
     if surface_name not in SURFACES:
         raise ValueError(f"surface_name must be one of {list(SURFACES)}, got {surface_name!r}")
@@ -127,22 +129,25 @@ def draw_descent(surface_name="elongated valley", eta=0.1, v1=1.2, v2=1.0, steps
     left, right = fig.subplots(1, 2)
     plots.plot_descent(surface, path, left)
     plots.plot_cost_per_step(surface, path, right)
-    edges = descent.regime_edges(surface)
-    fig.suptitle(f"η = {eta:.4g}: {regime}\non this surface: too small < {edges[0]:.3g} < converges < {edges[1]:.3g} "
-                 f"< oscillates < {edges[2]:.3g} < diverges", fontsize=11)
+    title = f"η = {eta:.4g}: {regime}"
+    if edges:
+        low, overshoots, diverges = descent.regime_edges(surface)
+        title += (f"\non this surface: too small < {low:.3g} < converges < {overshoots:.3g} < oscillates < "
+                  f"{diverges:.3g} < diverges")
+    fig.suptitle(title, fontsize=11)
     fig.tight_layout()
     return fig, path, regime
 
 
-def gradient_descent_explorer(surface_name="elongated valley"):
+def gradient_descent_explorer(surface_name="elongated valley", edges=True):
     """Sliders for η (logarithmic), the start point and the number of steps, redrawing ``draw_descent``."""
-    if _without_front_end(lambda: draw_descent(surface_name)[0]):
+    if _without_front_end(lambda: draw_descent(surface_name, edges=edges)[0]):
         return None
     import ipywidgets as widgets
     from IPython.display import display
 
     def show(surface_name, eta, v1, v2, steps):
-        display(draw_descent(surface_name, eta, v1, v2, steps)[0])
+        display(draw_descent(surface_name, eta, v1, v2, steps, edges)[0])
 
     return widgets.interactive(
         show,
@@ -159,7 +164,7 @@ def gradient_descent_explorer(surface_name="elongated valley"):
 
 def draw_sweep(sweep, chosen=None):
     """The sweep's accuracy against η, beside the training cost per epoch of the ``chosen`` η's."""
-    fig = Figure(figsize=(13, 4))
+    fig = Figure(figsize=(10, 3.8))  # no wider than a notebook shows at full size, so that its text stays legible
     left, right = fig.subplots(1, 2)
     plots.plot_sweep(sweep, left)
     plots.plot_cost_curves(sweep, chosen if chosen is not None else [], right)
@@ -239,25 +244,27 @@ def draw_accuracy_runs(runs, chosen):
     """Training and test accuracy per epoch of the run named ``chosen``, the other runs' test accuracy faded.
 
     ``runs`` maps a label (such as "λ = 0.1") to ``(training_accuracy, test_accuracy)``, two lists of
-    fractions per epoch.  The gap between the two solid curves is the overfitting.
+    fractions per epoch.  The gap between the two solid curves is the overfitting.  The faded curves are
+    grey, each in its own dash pattern and named in the legend.
     """
     if chosen not in runs:
         raise ValueError(f"chosen must be one of {list(runs)}, got {chosen!r}")
     fig = Figure(figsize=(8, 4))
     ax = fig.subplots()
-    for label, (_, test) in runs.items():
-        if label != chosen:
-            ax.plot(np.arange(len(test)), test, color="grey", alpha=0.3)  # epochs from 0, as in the transcript
+    others = [label for label in runs if label != chosen]
+    faded = [ax.plot(np.arange(len(runs[label][1])), runs[label][1], color="grey", alpha=0.6, linewidth=1,
+                     dashes=dashes, label=f"{label}: test accuracy")[0]  # epochs from 0, as in the transcript
+             for label, dashes in zip(others, [(4, 2), (1, 1.5), (6, 2, 1, 2), (2, 3), (8, 3)] * len(others))]
     training, test = runs[chosen]
-    ax.plot(np.arange(len(training)), training, label="training accuracy")
-    ax.plot(np.arange(len(test)), test, label="test accuracy")
+    chosen_lines = ax.plot(np.arange(len(training)), training, label="training accuracy")
+    chosen_lines += ax.plot(np.arange(len(test)), test, label="test accuracy")
     low = max(0.0, min(min(min(a), min(b)) for a, b in runs.values()) - 0.02)
     ax.set(xlabel="epoch", ylabel="accuracy", ylim=(low, 1.01),
            title=f"{chosen}: test {test[-1]:.2%} after {len(test)} epochs (best {max(test):.2%})")
     if low > 0:
         ax.text(0.01, 0.02, f"axis zoomed: {low:.0%} to 100%", transform=ax.transAxes, ha="left", va="bottom",
                 fontsize="x-small", color="dimgray")
-    ax.legend(loc="lower right")
+    ax.legend(handles=chosen_lines + faded, loc="lower right", fontsize="small", ncols=2)  # the chosen run first
     fig.tight_layout()
     return fig
 

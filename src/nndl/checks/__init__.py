@@ -18,6 +18,7 @@ None, so that a notebook shows the printed line only.
 Chapter modules write their checks with the ``check`` decorator and raise
 ``Hint("...")`` where the learner's answer goes wrong.
 """
+import contextlib
 import functools
 import re
 
@@ -49,13 +50,28 @@ def check(success_message):
                 print("… Not done yet: replace `raise NotImplementedError()` with your code, "
                       "then run this cell again.")
             except Hint as hint:
-                print(f"✗ Not yet. {hint}")
+                print(f"✗ Not yet: {hint}")
             except Exception as e:  # the learner's code failed: report it like a hint
                 print(f"✗ Your code raised {type(e).__name__}: {e}")
             else:
                 print(f"✓ {success_message}")
         return run
     return decorate
+
+
+@contextlib.contextmanager
+def without(*package_functions, hint=None):
+    """The learner's code runs while ``package_functions`` refuse to: the graded tests' rule
+    (``nndl.teach.grading.forbidden``), applied by the check too.  A refusal becomes a ``Hint``:
+    ``hint``, or the refusal's own words, which name the function."""
+    from ..teach import grading
+    try:
+        with grading.forbidden(*package_functions):
+            yield
+    except AssertionError as refused:
+        if "package function" not in str(refused):
+            raise
+        raise Hint(hint or f"{refused}.") from None
 
 
 class Exercise:
@@ -92,8 +108,15 @@ class Exercise:
     def solution(self):
         """Show the reference answer, as code when it is code, and why it is right."""
         from IPython.display import display
-        code = None if self.answer else reference_solution(self.grade_id)
-        display(Solution(code, self.answer, self.why))
+        display(self.reference())
+
+    def reference(self):
+        """The ``Solution`` that ``solution()`` shows."""
+        if self.answer:
+            return Solution(None, self.answer, self.why)
+        if reference_cell_type(self.grade_id) == "markdown":  # answered in words: the model answer and rubric
+            return Solution(None, reference_solution(self.grade_id), self.why)
+        return Solution(reference_solution(self.grade_id), None, self.why)
 
 
 class Solution:
@@ -115,15 +138,51 @@ _MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
 _PLACEHOLDER = re.compile(r"^(\w+ = )+None$")  # `AND = OR = NOT = None`: the learner's starting point
 
 
-def reference_solution(grade_id, notebooks=NOTEBOOKS):
-    """The code of solution cell ``grade_id`` in the reference notebooks, without the region markers."""
+def _reference_cell(grade_id, notebooks=NOTEBOOKS):
     for path in sorted(notebooks.glob("[0-9][0-9]_*.ipynb")):
         for cell in nbformat.read(path, as_version=4).cells:
             if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
-                lines = [line for line in cell.source.split("\n") if not _MARKER.match(line)]
-                return "\n".join(line for line in lines if not _PLACEHOLDER.match(line)).strip("\n")
+                return cell
     raise LookupError(f"no solution cell {grade_id!r} in {notebooks}: the reference notebooks come with the "
                       "course repository (an editable install, pip install -e .)")
+
+
+def reference_cell_type(grade_id, notebooks=NOTEBOOKS):
+    """``"code"`` for a code exercise, ``"markdown"`` for an answer in words (graded by hand)."""
+    return _reference_cell(grade_id, notebooks).cell_type
+
+
+def reference_solution(grade_id, notebooks=NOTEBOOKS):
+    """The text of solution cell ``grade_id`` in the reference notebooks, without the region markers.
+
+    For a code exercise, its code; for an answer in words, the model answer and its rubric.
+    """
+    cell = _reference_cell(grade_id, notebooks)
+    lines = [line for line in cell.source.split("\n") if not _MARKER.match(line)]
+    return "\n".join(line for line in lines if not _PLACEHOLDER.match(line)).strip("\n")
+
+
+NOT_DONE = ("an exercise this cell needs is not done yet: its cell still has `raise NotImplementedError()`; "
+            "write your answer there and run that cell, then this one")
+
+
+def _not_done_briefly(shell, etype, value, tb, tb_offset=None):
+    """Show an unsolved exercise's ``NotImplementedError`` in one line, not a traceback through a graded test."""
+    stb = [f"{etype.__name__}: {str(value) or NOT_DONE}"]
+    shell._showtraceback(etype, value, stb)  # still an error output: Run All's tag, nbgrader's 0 points
+    return stb
+
+
+def show_unfinished_exercises_briefly(shell=None):
+    """Make IPython show a ``NotImplementedError`` as ``NOT_DONE`` (done when a notebook imports the checks)."""
+    if shell is None:
+        try:
+            from IPython import get_ipython
+        except ImportError:
+            return
+        shell = get_ipython()
+    if shell is not None and hasattr(shell, "set_custom_exc"):
+        shell.set_custom_exc((NotImplementedError,), _not_done_briefly)
 
 
 def numerical_gradient(f, x, eps=1e-6):
@@ -144,3 +203,6 @@ def numerical_gradient(f, x, eps=1e-6):
         x[i] = saved
         grad[i] = (f_plus - f_minus) / (2 * eps)
     return grad
+
+
+show_unfinished_exercises_briefly()

@@ -4,13 +4,14 @@ Each check tries the learner's answer on many cases, edge cases included,
 and on the first wrong one raises a ``Hint`` that says which input went
 wrong and what to think about, never the answer itself.  The reference
 answers are computed here with the package's ``step`` (eq. 2), an
-independent oracle for the learner's code.
+independent oracle for the learner's code.  Then the notebook's written
+exercise, its predictions ``p1``-``p3`` and its questionnaire.
 """
 import itertools
 
 import numpy as np
 
-from . import Exercise, Hint, check
+from . import Exercise, Hint, check, without
 from .questions import Choice, Number, Written
 from ..functions import step
 
@@ -46,12 +47,17 @@ _PERCEPTRON_CASES = [
 
 @check("Your perceptron outputs 1 exactly when w·x + b > 0 (eq. 2), for any number of inputs.")
 def check_perceptron(perceptron):
-    """Check ``perceptron(x, w, b)`` against eq. (2) on the cases above, given as NumPy arrays."""
+    """Check ``perceptron(x, w, b)`` against eq. (2) on the cases above, given as NumPy arrays.
+
+    The package's ``step`` refuses to run while the learner's function does, as in the graded test:
+    the exercise is to write the comparison.
+    """
     for x, w, b in _PERCEPTRON_CASES:
         z = float(np.dot(w, x) + b)
         expected = int(step(z))
-        got = _as_bit(perceptron(np.array(x, dtype=float), np.array(w, dtype=float), float(b)),
-                      f"perceptron(x={x}, w={w}, b={b})")
+        with without(step):
+            got = perceptron(np.array(x, dtype=float), np.array(w, dtype=float), float(b))
+        got = _as_bit(got, f"perceptron(x={x}, w={w}, b={b})")
         if got == expected:
             continue
         where = f"For x = {x}, w = {w}, b = {b}, w·x + b = {z:g}"
@@ -128,7 +134,7 @@ class _Wire:
 
     def _forbidden(symbol):
         def refuse(self, *other):
-            raise Hint(f"your full_adder used {symbol} on a bit. Build it from nand and half_adder only, no "
+            raise Hint(f"Your full_adder used {symbol} on a bit. Build it from nand and half_adder only, no "
                        f"arithmetic, comparisons or if on the bits: every gate you need is a circuit of NANDs.")
         return refuse
 
@@ -188,7 +194,7 @@ def check_full_adder(full_adder):
     results, nand_calls = _run_on_wires(full_adder)
     right = {bits: (sum(bits) % 2, int(sum(bits) >= 2)) for bits in results}
     if nand_calls == 0:
-        raise Hint("your full_adder never called nand: build it from the NAND perceptron nand and the "
+        raise Hint("Your full_adder never called nand: build it from the NAND perceptron nand and the "
                    "half_adder above (which calls nand).")
     if results == right:
         return
@@ -210,7 +216,8 @@ ex1 = Exercise(
     hints=["Eq. (2) compares a single number with 0: the weighted sum of the inputs plus the bias.",
            "np.dot(w, x) gives w·x for arrays of any length. Then decide 0 or 1 with a strict comparison: "
            "a perceptron whose w·x + b is exactly 0 does not fire."],
-    why="it is eq. (2) as written: w·x + b, then '> 0', so that w·x + b = 0 gives 0.")
+    why="it is eq. (2) as written: w·x + b, then '> 0', so that w·x + b = 0 gives 0. The package's step computes "
+        "the same comparison; the exercise is to write it, so the check and the graded test refuse it.")
 
 ex2 = Exercise(
     "ex2", check=check_logic_gates, grade_id="nb01_gates",
@@ -229,17 +236,68 @@ ex3 = Exercise(
     why="the two half adders give the sum bit of the three; at most one of them carries, so the carry out is "
         "the OR of their carries, built from NANDs.")
 
+ex4 = Written(
+    "ex4", grade_id="nb01_scaling_written",
+    hints=["Eq. (2) looks only at the sign of w·x + b. Write the weighted input of the perceptron whose weights are "
+           "c·w and whose bias is c·b, and compare its sign with the sign of w·x + b.",
+           "For one perceptron: (cw)·x + cb = c(w·x + b), and c > 0 keeps the sign. For the network, go layer by "
+           "layer: the first layer sees the unchanged inputs; what does the second layer see?"],
+    why="the model answer proves it for one perceptron (the sign of c(w·x + b) is the sign of w·x + b) and carries "
+        "it through the network layer by layer, each layer receiving the same bits as before.")
+
+
+# ----- the predictions (asked before the experiment that shows the outcome) ------------------------
+
+p1 = Choice(
+    "p1", right="c",
+    wrong={"a": "the threshold moved: evidence that was not above 5 may be above 3. Look at company and transit "
+                "together, evidence 4.",
+           "b": "one factor other than the weather brings evidence 2, not above 3.",
+           "d": "good weather alone is evidence 6, already above 3."},
+    hints=["Compute the evidence w·x for each situation: 0, 2, 4, 6, 8 or 10. Which of them are above 3?",
+           "Company and transit together give 2 + 2 = 4."],
+    why="with threshold 3 the evidence must exceed 3: good weather (6 or more) or company and transit together (4) "
+        "do; one of company or transit alone (2) does not. (a) misses the pair worth 4, (b) counts a single 2 as "
+        "enough, (d) forgets that the weather alone already gives 6.")
+
+p2 = Choice(
+    "p2", right="b",
+    wrong={"a": "look at the weighted input of a scaled perceptron: c(w·x + b). Does a small c > 0 change its sign?",
+           "c": "a perceptron outputs 0 or 1, whatever its weights; nothing multiplies its output.",
+           "d": "a perceptron only compares its weighted input with 0; a large value is as good as a small one of "
+                "the same sign."},
+    hints=["A perceptron's output depends only on whether w·x + b is above 0.",
+           "With weights c·w and bias c·b, the weighted input is c(w·x + b). What sign has it for c > 0?"],
+    why="every scaled perceptron's weighted input is c(w·x + b), of the same sign as w·x + b for any c > 0, so each "
+        "gate and the whole adder answer as before. Outputs stay 0 or 1, so (c) cannot be; the size of c, small (a) "
+        "or large (d), does not matter, only its sign.")
+
+p3 = Choice(
+    "p3", right="d",
+    wrong={"a": "the first perceptron's weighted input for 1 + 1 is -2 - 2 + b: does it stay on one side of 0 for "
+                "every bias up to 5?",
+           "b": "a perceptron's output is 0 or 1, and so is every bit of the adder: there is nothing in between to "
+                "drift through.",
+           "c": "when the first perceptron fires, a = 1: follow it through the sum and carry gates for x1 = x2 = 1."},
+    hints=["For the input (1, 1) the first perceptron's weighted input is -2 - 2 + b. At which b does it cross 0?",
+           "Below that bias nothing changes; above it a = NAND(1, 1) becomes 1. Run the adder by hand with a = 1."],
+    why="-4 + b crosses 0 at b = 4: below it nothing changes and the adder says 2; above it the first perceptron "
+        "fires, a = 1, the sum becomes 1 and the carry 0, so the adder says 1. It cannot drift (b): every output is "
+        "0 or 1; (a) misses the crossing at 4, and (c) the effect of a = 1 on the carry, which drops to 0.")
+
 
 # ----- the questionnaire (see questions.py) --------------------------------------------------------
 
 q1 = Choice(
-    "q1", right="b",
-    wrong={"a": "(1, 0, 0) already gives w·x = 6, above the threshold 5.",
-           "c": "x2 and x3 together give w·x = 2 + 2 = 4, not above 5.",
-           "d": "the weather alone gives 6 > 5."},
-    hints=["Compute w·x for each of the eight inputs and compare with 5.",
-           "Which inputs are enough on their own? Which pairs are not?"],
-    why="only the weather's weight, 6, gets above the threshold 5; the other two together reach 4.")
+    "q1", right="c",
+    wrong={"a": "a perceptron outputs 0 or 1 only; real numbers come with sigmoid neurons (notebook 02).",
+           "b": "universality is about what circuits of perceptrons compute, whoever chose the weights.",
+           "d": "one perceptron only draws a line between yes and no; it cannot compute XOR alone."},
+    hints=["Which logic gate did one perceptron compute in this notebook?",
+           "Any computation can be built from copies of one gate."],
+    why="one perceptron computes NAND, and NAND is universal: any logical function is a circuit of NAND gates. "
+        "Perceptrons output bits, not real numbers (a); learning is not needed for universality (b); a single "
+        "perceptron only separates by a line (d).")
 
 q2 = Number(
     "q2", -5.0,
@@ -247,51 +305,30 @@ q2 = Number(
     hints=["Rewrite w·x > threshold as w·x + b > 0.", "Subtract the threshold from both sides."],
     why="w·x > 5 is w·x - 5 > 0, so b = -5 (eq. 2).")
 
-q3 = Number(
-    "q3", -1.0,
-    slips=[(7.0, "the weights are -2, not 2."), (3.0, "the bias is only part of it: add w·x = -2 - 2."),
-           (1.0, "that is w·x + b for the input (0, 1)."), (0.0, "that is the output, NAND(1, 1); the question asks "
-                                                              "for w·x + b.")],
-    hints=["w·x + b = w1 x1 + w2 x2 + b.", "(-2)(1) + (-2)(1) + 3."],
-    why="(-2)(1) + (-2)(1) + 3 = -1 < 0, so the perceptron outputs 0: NAND(1, 1) = 0.")
+q3 = Choice(
+    "q3", right="a",
+    wrong={"b": "the sign of w·x + b decides the output, and c = -1 changes the sign.",
+           "c": "where w·x + b = 0, -(w·x + b) is 0 too, and eq. (2) gives 0 for both.",
+           "d": "a perceptron with w·x + b < 0 gets -(w·x + b) > 0 and fires after the change."},
+    hints=["The output depends only on the sign of w·x + b. What does c = -1 do to the sign?",
+           "Treat the cases w·x + b > 0, < 0 and = 0 separately; remember eq. (2)'s strict '>'."],
+    why="-(w·x + b) has the opposite sign, so the output flips where w·x + b ≠ 0; where w·x + b = 0 it stays 0, "
+        "since eq. (2) outputs 0 at exactly 0. Only c > 0 keeps every output (b); the case 0 does not flip (c); "
+        "negative weighted inputs become positive and fire (d).")
 
 q4 = Choice(
-    "q4", right="a",
-    wrong={"b": "a perceptron outputs 0 or 1 only; real numbers come with sigmoid neurons (notebook 02).",
-           "c": "universality is about what circuits of perceptrons compute, whoever chose the weights.",
-           "d": "the threshold can be anything; the argument rests on one particular gate."},
-    hints=["Which logic gate did one perceptron compute in this notebook?",
-           "Any computation can be built from copies of one gate."],
-    why="one perceptron computes NAND, and NAND is universal: any logical function is a circuit of NAND gates.")
-
-q5 = Choice(
-    "q5", right="a",
-    wrong={"b": "a perceptron outputs 0 or 1; nothing multiplies its output.",
-           "c": "c > 0 does not change the sign of w·x + b.",
-           "d": "any c > 0 keeps the sign of c(w·x + b), also c < 1."},
-    hints=["A perceptron's output depends only on the sign of w·x + b.",
-           "Compare the sign of c(w·x + b) with the sign of w·x + b for c > 0."],
-    why="c(w·x + b) > 0 exactly when w·x + b > 0, so every perceptron, and so the whole network, outputs the same.")
-
-q6 = Choice(
-    "q6", right="a",
-    wrong={"b": "they compute anything: NAND is universal.",
+    "q4", right="b",
+    wrong={"a": "they compute anything in a network: NAND is universal, and XOR is a circuit of NANDs.",
            "c": "a half adder needs only five perceptrons; the number of weights is not the problem.",
            "d": "perceptrons output 0 or 1, and that is the trouble, not real numbers."},
     hints=["Look again at the plot of the half adder's answer against the bias of its first perceptron.",
            "What does a tiny change of the bias do to the output: a tiny change?"],
     why="a small change of a weight or bias either changes nothing or flips an output from 0 to 1, which can change "
-        "the whole network's answer: learning by small steps needs small changes of the output.")
+        "the whole network's answer: learning by small steps needs small changes of the output. Networks of "
+        "perceptrons compute XOR (a), need no more weights than others (c), and output bits, not real numbers (d).")
 
-q7 = Number(
-    "q7", 5.0,
-    slips=[(4.0, "count the carry gate NAND(a, a) too."), (3.0, "count every NAND: a, the two in the middle, the sum "
-                                                                "and the carry.")],
-    hints=["Count the NANDs in half_adder.", "a, NAND(x1, a), NAND(x2, a), the sum, the carry."],
-    why="a = NAND(x1, x2), two gates NAND(x1, a) and NAND(x2, a), the sum gate and the carry gate NAND(a, a).")
-
-q8 = Written(
-    "q8",
+q5 = Written(
+    "q5",
     answer="A good answer says that the bias b = -threshold measures how easy it is to make the perceptron output 1: "
            "with a large positive bias it fires for almost any input, with a very negative bias hardly ever; and that "
            "the output is 1 exactly when w·x + b > 0 (eq. 2).",

@@ -2,6 +2,9 @@
 
 The reference values come from the package's ``sigmoid`` and ``step``; the
 hints say which case went wrong and what to look at, never the answer.
+Then the notebook's written exercises, its predictions ``p1``-``p3`` and its
+questionnaire.  Nothing here states the formula for σ'(z) in terms of σ(z):
+notebook 08's Exercise 1 asks the learner to derive it.
 """
 import numpy as np
 
@@ -9,13 +12,15 @@ from . import Exercise, Hint, check
 from .questions import Choice, Number, Written
 from ..functions import sigmoid, step
 
-# (inputs, weights, bias) with w·x + b = 0.25, -0.5, -0.125, 0.125: never 0, small enough that c·(w·x + b)
-# stays within ±500 for c up to 1000, so even a learner's 1 / (1 + math.exp(-z)) cannot overflow.
+# (inputs, weights, bias) with w·x + b = 0.25, -0.5, -0.125, 0.125, -1, 1: never 0. The last two, the graded
+# test's neuron, reach c·(w·x + b) = ∓1000 at c = 1000, as the graded test does, where math.exp(1000) overflows.
 # The numbers are exact in binary floating point.
 _NEURONS = [((1, 0.5), (0.75, -0.5), -0.25),
             ((1,), (-1.5,), 1.0),
             ((1, 0, 1), (0.25, 2, -0.5), 0.125),
-            ((0.5, 0.5, 1, 0), (1, 1, -1.5, 4), 0.625)]
+            ((0.5, 0.5, 1, 0), (1, 1, -1.5, 4), 0.625),
+            ((1, 0), (2, 1), -3.0),
+            ((1, 0), (2, 1), -1.0)]
 _ZERO = ((1, 1), (0.75, 0.25), -1.0)  # w·x + b = 0 exactly
 _CS = (1, 2, 10, 100, 1000)
 
@@ -26,8 +31,13 @@ def _close(a, b):
 
 def _neuron_output(scaled_neuron, x, w, b, c):
     call = f"scaled_neuron(x={x}, w={w}, b={b}, c={c:.0f})"
-    with np.errstate(over="ignore", under="ignore"):  # e^(-cz) may overflow to inf: σ is then 0, which is right
-        out = scaled_neuron(np.array(x, dtype=float), np.array(w, dtype=float), b, c)
+    try:
+        with np.errstate(over="ignore", under="ignore"):  # np.exp(-cz) may overflow to inf: σ is then 0, as it should be
+            out = scaled_neuron(np.array(x, dtype=float), np.array(w, dtype=float), b, c)
+    except OverflowError:
+        raise Hint(f"{call} raised OverflowError: there c·(w·x + b) = {c * (np.dot(w, x) + b):g}, and math.exp of "
+                   f"a number above about 709 is too large for a Python float. Use the package's sigmoid, or np.exp, "
+                   f"whose e^1000 is inf, so that the output comes out as 0.") from None
     if np.size(out) != 1:
         raise Hint(f"{call} returned an array of shape {np.shape(out)}: a single neuron has one output, a number.")
     try:
@@ -177,8 +187,28 @@ ex1 = Exercise(
     why="σ(c(w·x + b)): as c grows, c(w·x + b) runs off to +∞ or -∞ with the sign of w·x + b, so the output "
         "tends to the perceptron's 1 or 0; where w·x + b = 0 it stays at σ(0) = ½ for every c.")
 
-ex2 = Exercise(
-    "ex2", check=check_bitwise_layer, grade_id="nb02_bitwise",
+ex2 = Written(
+    "ex2", grade_id="nb02_sigmoid_limit_written",
+    hints=["Start with one neuron of the first layer, whose inputs do not depend on c: what does σ(cz) do as "
+           "c → ∞ when z > 0, and when z < 0? Then go on layer by layer.",
+           "In the next layer the weighted input is c(w·a(c) + b), where a(c) tends to the perceptrons' outputs, so "
+           "w·a(c) + b tends to the perceptron's weighted input, which is not 0. What does that give for large c? "
+           "And what is σ(c · 0)?"],
+    why="the model answer takes the limit for one neuron, carries it through the layers by induction (each weighted "
+        "input keeps the sign of the perceptron's, which is not 0), and shows the ½ on the boundary.")
+
+ex3 = Written(
+    "ex3", grade_id="nb02_feedforward_components_written",
+    hints=["Name the entries: a'_j is neuron j of the new layer, a_k neuron k of the layer before, w_jk the weight "
+           "from neuron k to neuron j, b_j the bias of neuron j. Which entries of w does entry j of the product wa "
+           "use?",
+           "Entry j of wa is the sum over k of row j of w times a. Then compare what neuron j computes with eq. (4): "
+           "what plays the part of its weights w_1, w_2, ..., its inputs x_1, x_2, ... and its bias b?"],
+    why="entry j of wa is the sum over k of w_jk a_k, so eq. (22) is one copy of eq. (4) per neuron j of the layer: "
+        "row j of w holds neuron j's weights, a its inputs, b_j its bias.")
+
+ex4 = Exercise(
+    "ex4", check=check_bitwise_layer, grade_id="nb02_bitwise",
     hints=["Each new neuron reads one bit. Let it weigh the old outputs: a positive weight from every digit "
            "whose binary form has that bit set, a negative weight from the others.",
            "Make the weights large enough that the correct old output (at least 0.99) wins against the nine wrong "
@@ -187,63 +217,82 @@ ex2 = Exercise(
         "against it, so σ lands on the right side of ½ for every digit.")
 
 
+# ----- the predictions (asked before the experiment that shows the outcome) ------------------------
+
+p1 = Choice(
+    "p1", right="b",
+    wrong={"a": "eq. (5): the change of the output is the change of the weight times ∂output/∂w_1 = σ'(z) x_1. "
+                "Is the slope of σ at 0 equal to 1? Look at the dotted curve.",
+           "c": "a jump is the perceptron's behaviour; σ is smooth, and a small change of z moves σ(z) a little.",
+           "d": "σ(0) = ½ is the output's value, not its slope: eq. (5) needs the slope σ'(0), the top of the "
+                "dotted curve."},
+    hints=["Eq. (5) with one change: Δoutput ≈ σ'(z) x_1 Δw_1, with z = 0 and x_1 = 1.",
+           "Read σ'(0) off the figure of the sigmoid and its slope: the top of the dotted curve."],
+    why="Δoutput ≈ σ'(0) · x_1 · Δw_1 = ¼ · 1 · 0.01 = 0.0025 (eq. 5). Not the full 0.01 (a): the slope at 0 is ¼, not "
+        "1; no jump (c): σ is smooth; and not 0.005 (d): ½ is σ(0), the output, not the slope σ'(0).")
+
+p2 = Choice(
+    "p2", right="d",
+    wrong={"a": "on the boundary the weighted input is c · 0 = 0 for every c: what is σ(0)?",
+           "b": "c multiplies the weighted input: c · 0.001 is 10 at c = 10000, not tiny any more.",
+           "c": "σ(0) is exactly ½ for every c; nothing rounds it."},
+    hints=["Multiplying every weight and the bias by c: what does that do to the weighted input w·x + b of each "
+           "of the three neurons?",
+           "σ(z) → 0 as z → -∞ and → 1 as z → +∞. And what is σ where the weighted input is exactly 0?"],
+    why="c(w·x + b) runs to -∞ and +∞ for the two neurons off the boundary, so they tend to the perceptron's 0 and 1; "
+        "on the boundary it is 0 for every c, and the output stays σ(0) = ½, where the perceptron says 0. So not "
+        "exactly the perceptron (a), not all ½ (b: large c makes even ±0.001 large), and no rounding (c).")
+
+p3 = Choice(
+    "p3", right="a",
+    wrong={"b": "nothing in eq. (22) sums over the columns: each column is multiplied by the same w on its own.",
+           "c": "w @ batch keeps the columns of batch: the outputs come out as columns, one per input.",
+           "d": "(3, 2) @ (2, 5) fits: the inner sizes, 2 and 2, agree."},
+    hints=["What is the shape of a (3, 2) matrix times a (2, 5) matrix?",
+           "b is a (3, 1) column; NumPy adds it to every column of the (3, 5) product. Then the last layer."],
+    why="w @ batch is (3, 2) @ (2, 5) = (3, 5), b is added to every column, and the last layer makes (1, 3) @ (3, 5) "
+        "= (1, 5): one output per input, in its column. The shapes fit (not d), and the columns are neither summed "
+        "into one output (b) nor stacked into one column (c).")
+
+
 # ----- the questionnaire (see questions.py) --------------------------------------------------------
 
 q1 = Number(
-    "q1", 0.5,
-    slips=[(0.0, "σ(0) = 1 / (1 + e^0), and e^0 = 1."), (1.0, "σ(0) = 1 / (1 + e^0) = 1 / 2.")],
-    hints=["σ(z) = 1 / (1 + e^(-z)) (eq. 3).", "e^0 = 1."],
-    why="σ(0) = 1 / (1 + 1) = 1/2: a sigmoid neuron whose weighted input is 0 sits half-way.")
-
-q2 = Choice(
-    "q2", right="a",
-    wrong={"b": "that is the limit z → +∞.", "c": "that is σ(0).", "d": "σ(z) always lies between 0 and 1."},
-    hints=["For z very negative, e^(-z) is huge.", "1 divided by something huge."],
-    why="e^(-z) → ∞, so σ(z) = 1 / (1 + e^(-z)) → 0, like a perceptron that does not fire.")
-
-q3 = Number(
-    "q3", 0.25,
-    slips=[(0.5, "0.5 is σ(0); the derivative is σ'(z) = σ(z)(1 - σ(z))."),
+    "q1", 0.25,
+    slips=[(0.5, "0.5 is σ(0), the output; the question asks for its slope σ'(0)."),
            (0.0, "σ is steepest at 0, not flat.")],
-    hints=["σ'(z) = σ(z)(1 - σ(z)).", "σ(0) = 1/2."],
-    why="σ'(0) = ½ · ½ = ¼, the largest slope the sigmoid has.")
+    hints=["Read it off the notebook's figure: the top of the dotted curve of σ'.",
+           "Or differentiate σ(z) = 1 / (1 + e^(-z)) with the chain rule and put z = 0, where e^0 = 1."],
+    why="σ'(0) = e^0 / (1 + e^0)² = 1/4, the largest slope the sigmoid has (the top of the dotted curve).")
 
-q4 = Number(
-    "q4", 30.0,
+q2 = Number(
+    "q2", 30.0,
     slips=[(784.0, "784 is the number of columns: one per input neuron. A row belongs to the neuron it feeds."),
            (10.0, "weights[0] feeds the hidden layer, not the output layer.")],
     hints=["weights[0] connects the input layer to the hidden layer.",
            "Its entry w_jk goes from input neuron k to hidden neuron j: j numbers the rows."],
     why="weights[0] has shape (30, 784): one row per hidden neuron, one column per input.")
 
-q5 = Number(
-    "q5", 23860.0,
+q3 = Number(
+    "q3", 23860.0,
     slips=[(23820.0, "that is the weights only: add one bias per neuron of each layer after the input."),
            (24644.0, "the input layer has no biases.")],
     hints=["Weights: 784 × 30 + 30 × 10. Biases: one per hidden and output neuron.",
            "23,520 + 300 weights, 30 + 10 biases."],
     why="784 · 30 + 30 · 10 = 23,820 weights and 30 + 10 = 40 biases.")
 
-q6 = Choice(
-    "q6", right="a",
-    wrong={"b": "not where w·x + b = 0: there c(w·x + b) = 0 for every c, and σ(0) = 1/2.",
-           "c": "the output goes to 0 only where w·x + b < 0.",
-           "d": "the output changes with c wherever w·x + b ≠ 0."},
-    hints=["What is σ(cz) as c → ∞ for z > 0, for z < 0, and for z = 0?", "Exercise 1's check tried all three."],
-    why="σ(cz) → 1 for z > 0 and → 0 for z < 0, as a perceptron; at z = 0 it stays σ(0) = 1/2, where a perceptron "
-        "outputs 0: part II of the book's exercise.")
-
-q7 = Choice(
-    "q7", right="c",
+q4 = Choice(
+    "q4", right="c",
     wrong={"a": "2^4 = 16 ≥ 10: four neurons can encode ten digits in binary.",
            "b": "ten output neurons have more weights than four, not fewer.",
            "d": "the book gives reasons: what works better in practice, and a heuristic about hidden neurons."},
     hints=["Could four output neurons encode ten digits?", "Read the section \"Why 10 output neurons, not 4?\" again."],
     why="the book's reasons are empirical (ten outputs learn better) and heuristic (each digit's neuron weighs "
-        "evidence from hidden neurons that detect parts of that digit).")
+        "evidence from hidden neurons that detect parts of that digit). Four neurons could encode ten digits (a), "
+        "ten have more weights (b), and the book does prefer ten (d).")
 
-q8 = Written(
-    "q8",
+q5 = Written(
+    "q5",
     answer="A good answer says that σ is smooth, so the output changes by approximately a linear function of the "
            "changes Δw_j and Δb (eq. 5), with slopes ∂output/∂w_j = σ'(z) x_j and ∂output/∂b = σ'(z); and that a "
            "perceptron's step either does not change or jumps by 1.",

@@ -2,14 +2,23 @@
 import numpy as np
 
 from .. import descent
-from . import Exercise, Hint, check
+from . import Exercise, Hint, check, without
 from .questions import Choice, Number, Written
 
+_IN_PLACE = ("(`v -= ...` changes an array in place, so the caller's array changes too, and with it every position "
+             "kept in a path): write `v - ...`, which makes a new array.")
 
-@check("Your step moves v against the gradient by η ∇C (eq. 10 and 11).")
+
+@check("Your step moves v against the gradient by η ∇C (eq. 10 and 11), and leaves the arrays it was given alone.")
 def check_gradient_step(gradient_step):
     v, grad = np.array([1.0, -2.0]), np.array([0.5, 4.0])
-    result = np.asarray(gradient_step(v.copy(), grad.copy(), 0.1), dtype=float)
+    given_v, given_grad = v.copy(), grad.copy()
+    result = np.asarray(gradient_step(given_v, given_grad, 0.1), dtype=float)
+    if not np.array_equal(given_v, v):
+        raise Hint("your function changed the array v it was given " + _IN_PLACE)
+    if not np.array_equal(given_grad, grad):
+        raise Hint("your function changed the array grad it was given (`grad *= eta` changes the caller's array): "
+                   "write `eta * grad`, which makes a new array.")
     if result.shape != (2,):
         raise Hint(f"return the new position v' as an array like v, shape (2,), not {result.shape}.")
     if np.allclose(result, v + 0.1 * grad):
@@ -28,11 +37,18 @@ def check_gradient_step(gradient_step):
 def check_descend(descend):
     for surface, start, eta, steps in ((descent.VALLEY, (1.0, 1.5), 0.1, 5), (descent.ELONGATED_VALLEY, (1.0, 0.5), 0.19, 8),
                                        (descent.VALLEY, (-1.0, 0.2), 1.5, 3), (descent.VALLEY, (0.3, 0.3), 0.5, 0)):
-        path = np.asarray(descend(surface, np.array(start), eta, steps), dtype=float)
         expected = descent.gradient_descent(surface, start, eta, steps)
+        given = np.array(start)
+        with without(descent.gradient_descent):
+            path = np.asarray(descend(surface, given, eta, steps), dtype=float)
+        if not np.array_equal(given, start):
+            raise Hint("your function changed the start array it was given " + _IN_PLACE)
         if path.shape != expected.shape:
             raise Hint(f"for {steps} steps return {steps + 1} points, the start included: an array of shape "
                        f"({steps + 1}, 2); yours has shape {path.shape}.")
+        if steps > 1 and np.allclose(path[1:], path[-1]) and not np.allclose(expected[1:], expected[-1]):
+            raise Hint("every point of your path after the start is the same, the last position: the positions "
+                       "kept in the list are one array, changed in place at every step " + _IN_PLACE)
         if not np.allclose(path[0], start):
             raise Hint("the path must begin with the start point.")
         if not np.allclose(path, expected):
@@ -44,54 +60,108 @@ ex1 = Exercise(
     "ex1", check=check_gradient_step, grade_id="nb03_gradient_step",
     hints=["Eq. (11) moves v against the gradient, by a step scaled by the learning rate η.",
            "v and grad are NumPy arrays, and arithmetic on arrays works element by element: the whole step is "
-           "one expression, no loop."],
-    why="it is eq. (11), v' = v - η∇C, computed for every coordinate at once.")
+           "one expression, no loop, and it makes a new array."],
+    why="it is eq. (11), v' = v - η∇C, computed for every coordinate at once; `v - ...` makes a new array, so the "
+        "caller's v (and any path it is kept in) is left as it was.")
 
 ex2 = Exercise(
     "ex2", check=check_descend, grade_id="nb03_descend",
     hints=["Keep a list of positions that starts with the start point; each step applies eq. (11) at the last "
            "position, with the gradient surface.gradient(...) at that position.",
-           "Loop `steps` times, appending the new position each time; np.array turns the list of steps + 1 "
-           "positions into the (steps + 1, 2) array."],
+           "Loop `steps` times, appending the new position each time (your gradient_step makes it); np.array "
+           "turns the list of steps + 1 positions into the (steps + 1, 2) array."],
     why="each step uses the gradient at the current position, which is what gradient descent does, and the "
-        "start is kept as the first of the steps + 1 positions.")
+        "start is kept as the first of the steps + 1 positions. The package's descent.gradient_descent does the "
+        "same; the exercise is to write it, so the check and the graded test refuse it.")
 
-ex3 = Exercise(
-    "ex3", hints=["Compare how many updates each makes in one epoch, and how good the gradient estimate "
-                  "behind each update is.",
-                  "Look at the timing as well: what does one example cost when the mini-batch has 1 example, "
-                  "and when it has 20 that go through the matrix operations together?"],
-    answer="At the same step size per example, the experiment shows about the same validation accuracy after "
-           "one epoch both ways (within a percent here), so the difference is elsewhere. One advantage of online "
-           "learning: it updates after every example, 50,000 updates per epoch instead of 2,500, so it can learn "
-           "from each example as soon as it arrives. One disadvantage: each update follows the gradient of a single "
-           "example, a very noisy estimate of the true gradient, and each example costs several times more time, "
-           "since it cannot share the fast matrix operations of a mini-batch.",
-    why="the number of updates, the noise of the estimate (its error falls like 1/√m) and the cost per "
-        "example are what the mini-batch size trades against each other.")
-
-
-ex4 = Exercise(
-    "ex4",
+ex3 = Written(
+    "ex3", grade_id="nb03_best_step_written",
     hints=["The Cauchy-Schwarz inequality: |u · v| ≤ ‖u‖ ‖v‖, with equality exactly when u and v are parallel.",
-           "Apply it to ∇C · Δv with ‖Δv‖ = ε: how small can ∇C · Δv be, and which Δv reaches that bound?"],
-    answer="By Cauchy-Schwarz, ∇C · Δv ≥ -‖∇C‖ ‖Δv‖ = -ε‖∇C‖ for every step of length ε. The step Δv = -η∇C with "
-           "η = ε/‖∇C‖ has length ε and gives ∇C · Δv = -(ε/‖∇C‖)‖∇C‖² = -ε‖∇C‖: it reaches the bound, so no step "
-           "of that length does better. Equality in Cauchy-Schwarz needs Δv parallel to ∇C and pointing against it, "
-           "so this step is the only minimiser.",
+           "Apply it to ∇C · Δv with ‖Δv‖ = ε: how small can ∇C · Δv be? Then compute ∇C · Δv for the step "
+           "Δv = -(ε/‖∇C‖)∇C."],
     why="the first-order change ΔC ≈ ∇C · Δv (eq. 9) is smallest, among steps of one length, straight down the "
-        "gradient: the book's exercise on why gradient descent is the optimal strategy for a small step.")
+        "gradient: the book's exercise on why gradient descent is the best strategy for a small step.")
+
+ex4 = Written(
+    "ex4", grade_id="nb03_one_variable_written",
+    hints=["With one variable the gradient has one component: which derivative is it? Write eq. (11) with it.",
+           "Draw the curve C(v) and the ball on it. Which way does the step go where the slope is positive, and "
+           "where it is negative? How long is it where the curve is steep, near the bottom, and at the minimum?"],
+    why="with one variable ∇C is the slope C'(v), so each step goes downhill along the line, by η times the slope: "
+        "long steps where the curve is steep, ever shorter ones near the bottom, none where C'(v) = 0.")
+
+ex5 = Written(
+    "ex5", grade_id="nb03_online_learning_written",
+    hints=["Compare how many updates each makes in one epoch, and how good the gradient estimate behind each "
+           "update is.",
+           "Look at the timing as well: what does one example cost when the mini-batch has 1 example, and when it "
+           "has 20 that go through the matrix operations together?"],
+    why="the number of updates, the noise of the estimate (its error falls like 1/√m) and the cost per example "
+        "are what the mini-batch size trades against each other.")
+
+
+# ----- predictions: the learner commits to an outcome before the cell that shows it --------------------------
+
+p1 = Choice(
+    "p1", right="c",
+    wrong={"a": "a larger step gets down faster only while the step does not overshoot the bottom by more than "
+                "the distance it started from.",
+           "b": "gradient descent has no reason to stop half-way: the gradient is zero only at the bottom.",
+           "d": "η = 0.08 is far below 0.21; look at what a step does in the steep direction v2, where C curves "
+                "ten times as fast."},
+    hints=["In the steep direction the cost curves ten times as fast as in the flat one: a step of η times the "
+           "gradient there is ten times larger.",
+           "Compare one step along v2 with the distance to the valley floor: does the ball stop short of the floor, "
+           "or land on the other side? And if it lands there, is it nearer the floor than where it started, or "
+           "further away?"],
+    why="at η = 0.21 the step along the steep direction v2 overshoots the valley floor by more than the distance it "
+        "started from: each step lands on the other side, further from the floor than the last, so the path "
+        "zig-zags outwards and the cost grows, here to about a hundred times its start. Larger steps are not "
+        "faster (a), nothing stops half-way (b), and only the smaller η's get near 0 (d); η = 0.18 even ends "
+        "lowest of the four.")
+
+p2 = Choice(
+    "p2", right="d",
+    wrong={"a": "10 images out of 50,000 is a small sample, and even images of one digit pull the weights in "
+                "different ways.",
+           "b": "the error of an average of m samples falls like 1/√m, not 1/m; and even 1,000 images give an error "
+                "near 10%.",
+           "c": "ten images agree far less than that: single images' gradients differ a lot, and 10 are too few "
+                "for 50%."},
+    hints=["One image's gradient depends on that image's digit and style: how much do you expect ten of them to "
+           "agree with the average over 50,000?",
+           "The error of an average of m noisy samples falls like 1/√m."],
+    why="the median relative error at m = 10 is above 1: single images pull the weights in very different ways, so "
+        "the noise in the estimate is larger than the gradient itself, and it falls only like 1/√m, not 1/m (about "
+        "0.4 at m = 100, 0.14 at m = 1,000). So 1% (a), 10% (b) and 50% (c) are all far too optimistic: images of "
+        "one digit do not pull alike, and ten images do not average the noise out.")
+
+p3 = Choice(
+    "p3", right="a",
+    wrong={"b": "twenty times as many updates, but each twenty times smaller and noisier: in one epoch each example "
+                "moves the weights by the same amount either way.",
+           "c": "the noise of single examples does slow online learning down, but over 50,000 updates it largely "
+                "averages out.",
+           "d": "η = 0.15 is a small learning rate: each step is small, so nothing overshoots."},
+    hints=["The two runs move the weights by the same η/m = 0.15 times each example's gradient, once per epoch.",
+           "What differs is when the steps happen (after every example, or after every 20) and how noisy each is."],
+    why="with the same η/m, one epoch moves the weights by about the same total amount either way, so the accuracy "
+        "after it is about the same (here within half a point); online learning gets no bonus from its extra "
+        "updates (b), its noise averages out over many steps (c), and η = 0.15 is far from too large (d). What "
+        "differs is the time: one example at a time cannot use fast matrix operations.")
 
 
 # ----- the questionnaire (see questions.py) --------------------------------------------------------
 
 q1 = Choice(
-    "q1", right="a",
-    wrong={"b": "ΔC ≈ ∇C · Δv = -η‖∇C‖², and a squared length is never negative.",
+    "q1", right="b",
+    wrong={"a": "ΔC ≈ ∇C · Δv = -η‖∇C‖², and a squared length is never negative.",
            "c": "with Δv = -η∇C the sign is fixed: put it into eq. (9).",
            "d": "ΔC is 0 only where the gradient is 0."},
-    hints=["Put Δv = -η∇C into ΔC ≈ ∇C · Δv (eq. 9).", "∇C · ∇C = ‖∇C‖²."],
-    why="ΔC ≈ -η‖∇C‖² ≤ 0 (eq. 10), as long as the approximation holds, i.e. η is small enough.")
+    hints=["Put Δv = -η∇C (eq. 10) into ΔC ≈ ∇C · Δv (eq. 9).", "∇C · ∇C = ‖∇C‖²."],
+    why="eq. (9) with the step of eq. (10) gives ΔC ≈ -η ∇C · ∇C = -η‖∇C‖² ≤ 0, as long as the approximation holds, "
+        "i.e. η is small enough; so it is never positive (a), its sign does not vary (c), and it is 0 only where "
+        "∇C = 0 (d).")
 
 q2 = Number(
     "q2", 0.8,
@@ -101,12 +171,14 @@ q2 = Number(
     why="∂C/∂v1 = 2 v1 = 2, so v1' = 1 - 0.1 · 2 = 0.8 (eq. 11).")
 
 q3 = Choice(
-    "q3", right="a",
-    wrong={"b": "that is plain gradient descent: one step per pass over all the data, which is slow.",
-           "c": "one fixed example would give the gradient of that example only, at every step.",
-           "d": "the test data are kept for the final measurement, never trained on."},
+    "q3", right="c",
+    wrong={"a": "that is plain gradient descent: one step per pass over all the data, which is slow.",
+           "b": "one fixed example would give the gradient of that example only, at every step.",
+           "d": "the test images are kept for the final measurement: a gradient of their cost would train on them."},
     hints=["What does the word stochastic refer to?", "Eq. (18): the average over m examples chosen at random."],
-    why="SGD estimates ∇C by the average gradient over a random mini-batch of m training examples (eq. 18).")
+    why="SGD estimates ∇C by the average gradient over a random mini-batch of m training examples (eq. 18): not "
+        "the whole set (a, too slow), not one fixed example (b, always the same wrong direction), never the test "
+        "data (d).")
 
 q4 = Number(
     "q4", 5000.0,
@@ -115,29 +187,11 @@ q4 = Number(
     hints=["An epoch uses every training example once.", "50,000 / 10."],
     why="50,000 examples in mini-batches of 10: 5,000 updates per epoch.")
 
-q5 = Choice(
-    "q5", right="a",
-    wrong={"b": "that step increases C as fast as possible.",
-           "c": "a step perpendicular to ∇C leaves C unchanged to first order: ∇C · Δv = 0.",
-           "d": "∇C · Δv = ‖∇C‖ ‖Δv‖ cos θ depends on the angle θ."},
-    hints=["Cauchy-Schwarz: |∇C · Δv| ≤ ‖∇C‖ ‖Δv‖.",
-           "With ‖Δv‖ = ε fixed, ∇C · Δv = ε‖∇C‖ cos θ: which angle makes it smallest?"],
-    why="∇C · Δv ≥ -‖∇C‖ ε by Cauchy-Schwarz, with equality only for Δv = -ε∇C/‖∇C‖: the book's exercise on the "
-        "optimality of gradient descent.")
-
-q6 = Choice(
-    "q6", right="a",
-    wrong={"b": "the step is -η C'(v): it depends on the slope.",
-           "c": "a downhill step goes against the slope: v' = v - η C'(v).",
-           "d": "one variable has a slope too: the derivative C'(v)."},
-    hints=["With one variable the gradient is the derivative C'(v).", "v' = v - η C'(v): which way, how far?"],
-    why="v moves downhill along the line, by η times the slope: steep slopes give big steps, and at a minimum "
-        "(C'(v) = 0) it stops.")
-
-q7 = Written(
-    "q7",
-    answer="A good answer says that eq. (9) ΔC ≈ ∇C · Δv holds only for small steps; with η too large the step "
-           "overshoots the bottom of the valley to a point higher up the other side, and each step can overshoot by "
-           "more, so the path zig-zags with growing amplitude and C grows (the four regimes of the plot).",
-    hints=["Eq. (9) is an approximation: when is it good?", "Look at the path for η = 0.21 in the plot."],
-    why="it is the reason eq. (11) asks for a small η, shown by the plots of this notebook.")
+q5 = Number(
+    "q5", 30.0,
+    slips=[(0.3, "without the 1/m each update is m times *larger*, not smaller."),
+           (3.0, "dropping 1/m changes the step: the sum over 10 examples is 10 times their average.")],
+    hints=["Without 1/m the update adds up the 10 examples' gradients instead of averaging them.",
+           "The sum of 10 gradients is 10 times their average: η · sum = (10 η) · average."],
+    why="η · Σ_j ∇C_{X_j} = (m η) · (1/m) Σ_j ∇C_{X_j}: the summed update at η = 3.0 is the averaged one at "
+        "η = 10 · 3.0 = 30 (eq. 20, 21).")

@@ -2,17 +2,20 @@
 
 The learner writes the methods of a class ``MyNetwork`` one by one.  Each
 check builds a small ``MyNetwork``, gives the package's ``Network`` the same
-weights, and compares: the same outputs, the same count, the same weights
-after a few updates.  While the learner's code runs, ``no_shortcuts()`` makes
-the package's ready-made methods raise, so that calling them instead of
-writing the method is caught.  Where the method under check calls another
-one (``evaluate`` calls ``feedforward``; ``SGD`` calls ``update_mini_batch``
-and ``evaluate``), the check gives the instance the package's version or a
-recorder, so an exercise can be checked before the others are done.
+weights, and compares: the same outputs, the same count, the same gradient
+(and a finite-difference estimate of it), the same weights after a few
+updates.  While the learner's code runs, ``no_shortcuts(method)`` makes the
+package functions that would do that method's work refuse to run: their code
+is swapped (``grading.forbidden``), so a reference saved before the check
+refuses too.  Where the method under check calls another one (``evaluate``
+calls ``feedforward``, ``update_mini_batch`` calls ``backprop``, ``SGD`` calls
+``update_mini_batch`` and ``evaluate``), the check gives the instance the
+package's version or a recorder, so an exercise can be checked before the
+others are done.
 
 ``with_fallbacks(MyNetwork)`` is what the notebook trains: the learner's
 class, with each method that does not pass its check yet replaced by the
-package's, and a line saying so.
+package's, a line saying so, and the replaced names in ``stand_ins``.
 """
 import contextlib
 import inspect
@@ -22,36 +25,111 @@ import textwrap
 
 import numpy as np
 
-from ..functions import sigmoid
+from ..functions import sigmoid, sigmoid_prime
 from ..network import Network
-from . import _MARKER, Exercise, Hint, check
+from ..teach import grading
+from . import _MARKER, Exercise, Hint, check, numerical_gradient
 from .questions import Choice, Number
-
-# The package's methods that would do an exercise's work; the originals stay reachable for the checks.
-SHORTCUTS = ("feedforward", "evaluate", "predict", "update_mini_batch", "update_mini_batch_per_example",
-             "backprop_batch", "SGD")
-_ORIGINAL = {name: getattr(Network, name) for name in SHORTCUTS}
 
 
 class Shortcut(Hint):
-    """Raised when the learner's method calls the package method it is meant to replace."""
+    """Raised when the learner's method calls a package function that does the work it is meant to do."""
+
+
+def mistaken_backprop(net, x, y, mistake=None):
+    """The gradient ``(nabla_b, nabla_w)`` of C_x by BP1-BP4 with one typical ``mistake``, one of MISTAKES.
+
+    The check compares a learner's wrong gradient with these to say which
+    mistake it is; notebook 05 runs one of them in its Prediction 1.
+    ``mistake=None`` makes none (the same gradient as ``Network.backprop``).
+    """
+    activations, zs = [x], []
+    for b, w in zip(net.biases, net.weights):
+        zs.append(w @ activations[-1] + b)
+        activations.append(sigmoid(zs[-1]))
+
+    def slope(l):  # σ'(z) of layer l (0 is the first after the input, -1 the output), or the slip σ'(a)
+        return sigmoid_prime(activations[1:][l] if mistake == "slope of a" else zs[l])
+
+    error = activations[-1] - y
+    delta = error if mistake == "BP1 without σ'" else error * slope(-1)
+    n = len(net.weights)
+    nabla_b, nabla_w = [None] * n, [None] * n
+    for l in range(n - 1, -1, -1):  # from the output layer back to the first
+        if l < n - 1:
+            w = net.weights[l + 1]
+            back = (w if mistake == "BP2 without transpose" else w.T) @ delta
+            delta = back if mistake == "BP2 without σ'" else back * slope(l)
+        nabla_b[l] = delta
+        nabla_w[l] = activations[l] @ delta.T if mistake == "BP4 transposed" else delta @ activations[l].T
+    return nabla_b, nabla_w
+
+
+MISTAKES = {
+    "BP1 without σ'": "the output layer's error δ^L lacks a factor: BP1 multiplies ∇_a C by σ'(z^L), elementwise.",
+    "BP2 without transpose": "BP2 carries δ^{l+1} back through the transposed weight matrix (w^{l+1})ᵀ: w^{l+1} "
+                             "itself maps layer l to layer l+1, its transpose maps back.",
+    "BP2 without σ'": "the hidden layers' errors lack a factor: BP2 multiplies (w^{l+1})ᵀ δ^{l+1} by σ'(z^l), "
+                      "elementwise.",
+    "slope of a": "σ' is taken of the activation a; BP1 and BP2 need σ'(z), of the weighted input z.",
+    "BP4 transposed": "nabla_w comes out transposed: BP4's ∂C/∂w_jk = a_k^{l-1} δ_j^l has row j (this layer's "
+                  "neuron) and column k (the layer before), which is δ (a^{l-1})ᵀ, not a (δ)ᵀ.",
+}
+
+
+def finite_difference_gradient(net, x, y):
+    """``(nabla_b, nabla_w)`` of C_x = ½‖a - y‖² estimated by central differences (``numerical_gradient``).
+
+    Independent of backpropagation: it only runs the network forwards, on a
+    copy of ``net``'s weights with one entry moved by ±ε at a time.
+    """
+    reference = twin(net)
+
+    def cost():
+        return 0.5 * float(np.sum((Network.feedforward(reference, x) - y) ** 2))
+
+    def estimate(arrays):
+        gradients = []
+        for l, array in enumerate(arrays):
+            def cost_at(value, l=l):
+                arrays[l] = value
+                return cost()
+            gradients.append(numerical_gradient(cost_at, array.copy()))
+            arrays[l] = array
+        return gradients
+
+    return estimate(reference.biases), estimate(reference.weights)
+
+
+def shortcuts(method):
+    """The package functions that would do ``method``'s work, or that the check's stand-ins do not need."""
+    stand_in = {"evaluate": Network.feedforward, "update_mini_batch": Network.backprop}.get(method)
+    package = (Network.feedforward, Network.predict, Network.evaluate, Network.backprop, Network.backprop_batch,
+               Network.update_mini_batch, Network.update_mini_batch_per_example, Network.SGD,
+               mistaken_backprop, finite_difference_gradient, numerical_gradient)
+    return tuple(f for f in package if f is not stand_in)
 
 
 @contextlib.contextmanager
-def no_shortcuts():
-    """Within this block the package's ``Network`` methods that do the exercises' work raise ``Shortcut``."""
-    def forbidden(name):
-        def run(*args, **kwargs):
-            raise Shortcut(f"your code calls the package's Network.{name}: the point is to write it yourself, "
-                           "from the equations (the package's methods are out of reach during the check).")
-        return run
+def no_shortcuts(method):
+    """Within this block the functions ``shortcuts(method)`` raise: a call to them becomes a ``Shortcut`` hint."""
     try:
-        for name in SHORTCUTS:
-            setattr(Network, name, forbidden(name))
-        yield
-    finally:
-        for name, method in _ORIGINAL.items():
-            setattr(Network, name, method)
+        with grading.forbidden(*shortcuts(method)):
+            yield
+    except AssertionError as refusal:
+        if "write it yourself" not in str(refusal):
+            raise
+        name = str(refusal).split("package function ")[1].split(":")[0]
+        raise Shortcut(f"your code calls the package's {name}: the point is to write it yourself, from the "
+                       "equations (the package's functions refuse to run during the check).") from None
+
+
+def has_method(MyNetwork, name, exercise):
+    """Say so when ``MyNetwork`` lacks ``name``: the class cell was run again after the exercise added it."""
+    if not callable(getattr(MyNetwork, name, None)):
+        raise Hint(f"MyNetwork has no method {name}. Running the `class MyNetwork` cell again makes a new class, "
+                   "without the methods the exercise cells added to the old one: run the exercise cells below it again, "
+                   f"down to {exercise}.")
 
 
 def twin(net):
@@ -75,12 +153,13 @@ def _column_pairs(rng, n, n_in, n_out):
 
 @check("Your feedforward gives the same output as nndl.Network, layer after layer (eq. 22).")
 def check_feedforward(MyNetwork):
+    has_method(MyNetwork, "feedforward", "Exercise 1")
     net = MyNetwork([4, 5, 3], seed=1)
     reference = twin(net)
     rng = np.random.default_rng(1)
     x = rng.standard_normal((4, 1))
-    expected = _ORIGINAL["feedforward"](reference, x)
-    with no_shortcuts():
+    expected = reference.feedforward(x)
+    with no_shortcuts("feedforward"):
         try:
             output = net.feedforward(x)
         except ValueError as e:
@@ -107,9 +186,9 @@ def check_feedforward(MyNetwork):
     if not np.allclose(output, expected):
         raise Hint("your output differs from nndl.Network's for the same weights: each layer takes the previous "
                    "layer's output a and computes σ(w a + b), and the last layer's a is the answer.")
-    with no_shortcuts():
+    with no_shortcuts("feedforward"):
         second = net.feedforward(2 * x)
-    if not np.allclose(second, _ORIGINAL["feedforward"](reference, 2 * x)):
+    if not np.allclose(second, reference.feedforward(2 * x)):
         raise Hint("a second input gives a different output from nndl.Network's: does feedforward depend on an "
                    "earlier call, or change the weights?")
     if not (_same(net.weights, reference.weights) and _same(net.biases, reference.biases)):
@@ -120,20 +199,21 @@ def check_feedforward(MyNetwork):
 
 def _with_package_feedforward(net):
     """Give the instance ``net`` the package's feedforward, so that evaluate is checked on its own."""
-    net.feedforward = lambda a: _ORIGINAL["feedforward"](twin(net), a)
+    net.feedforward = lambda a: twin(net).feedforward(a)
     return net
 
 
 @check("Your evaluate counts the test inputs whose most active output neuron is the right digit, as nndl.Network does.")
 def check_evaluate(MyNetwork):
+    has_method(MyNetwork, "evaluate", "Exercise 2")
     net = _with_package_feedforward(MyNetwork([4, 6, 3], seed=4))  # a seed whose network answers 0, 1 and 2
     rng = np.random.default_rng(4)
     xs = [rng.standard_normal((4, 1)) for _ in range(12)]
-    guesses = [int(np.argmax(_ORIGINAL["feedforward"](twin(net), x))) for x in xs]
+    guesses = [int(np.argmax(twin(net).feedforward(x))) for x in xs]
     labels = guesses[:7] + [(g + 1) % 3 for g in guesses[7:]]  # right for 7 of the 12
     test_data = list(zip(xs, labels))
-    expected = _ORIGINAL["evaluate"](twin(net), test_data)
-    with no_shortcuts():
+    expected = twin(net).evaluate(test_data)
+    with no_shortcuts("evaluate"):
         count = net.evaluate(test_data)
     if isinstance(count, (list, tuple, np.ndarray)) and np.ndim(count) > 0:
         raise Hint(f"evaluate returned {type(count).__name__} of {np.size(count)} values: return one number, "
@@ -154,7 +234,91 @@ def check_evaluate(MyNetwork):
                    "an input is the index of the output neuron with the highest activation.")
 
 
-# ----- Exercise 3: update_mini_batch ---------------------------------------------------------------
+# ----- Exercise 3: backprop -----------------------------------------------------------------------
+
+def _layer(l, n):
+    """The book's name of the layer with weights[l], in a network of n weight matrices (the input is layer 1)."""
+    return "the output layer" if l == n - 1 else f"layer {l + 2}"
+
+
+def _as_gradient(result, net):
+    """The learner's ``(nabla_b, nabla_w)`` as two lists of arrays shaped like the biases and weights, or a Hint."""
+    n = len(net.weights)
+    if not (isinstance(result, (tuple, list)) and len(result) == 2):
+        raise Hint(f"backprop returned {type(result).__name__}: return the pair (nabla_b, nabla_w), two lists.")
+    for name, arrays, like, kind in (("nabla_b", result[0], net.biases, "biases"),
+                                     ("nabla_w", result[1], net.weights, "weights")):
+        if not isinstance(arrays, (list, tuple)) or len(arrays) != n:
+            size = f" of {len(arrays)}" if isinstance(arrays, (list, tuple)) else ""
+            raise Hint(f"{name} should be a list of {n} arrays, one per layer after the input, like self.{kind}; "
+                       f"yours is a {type(arrays).__name__}{size}.")
+        for l, (array, shape) in enumerate(zip(arrays, like)):
+            if array is None or (np.shape(array) == np.shape(shape) and not np.any(array)):
+                where = ("the last layer, the output layer: BP3 and BP4 give its gradient from δ^L itself"
+                         if l == n - 1 else f"{_layer(l, n)}: carry δ back (BP2) through every layer down to the "
+                                            "first one after the input")
+                raise Hint(f"{name}[{l}] is {'None' if array is None else 'all zeros'}, the gradient of {where}.")
+    return [np.asarray(a, dtype=float) for a in result[0]], [np.asarray(a, dtype=float) for a in result[1]]
+
+
+def _agrees(mine, reference):
+    """The rule the graded test applies: every entry within grading.close's tolerance."""
+    return all(np.shape(m) == np.shape(r) and grading.close(m, r, "gradient") for m, r in zip(mine, reference))
+
+
+def _name_the_mistake(net, x, y, nabla_b, nabla_w):
+    """A Hint naming the typical mistake the learner's gradient matches, if any."""
+    right_b, right_w = Network.backprop(twin(net), x, y)
+    if _agrees(nabla_b, [-b for b in right_b]) and _agrees(nabla_w, [-w for w in right_w]):
+        raise Hint("the gradient has the wrong sign: ∇_a C = a - y (self.cost_derivative), and BP1 to BP4 add no "
+                   "minus sign; the step of gradient descent subtracts it later.")
+    for mistake, hint in MISTAKES.items():
+        try:
+            wrong_b, wrong_w = mistaken_backprop(twin(net), x, y, mistake)
+        except ValueError:  # a mistake these layers' shapes cannot even run (BP2 without transpose, unless square)
+            continue
+        if _agrees(nabla_b, wrong_b) and _agrees(nabla_w, wrong_w):
+            raise Hint(hint)
+
+
+@check("Your backprop gives nndl.Network's gradient, and a finite-difference estimate of every ∂C/∂w and ∂C/∂b "
+       "agrees with it (BP1 to BP4).")
+def check_backprop(MyNetwork):
+    has_method(MyNetwork, "backprop", "Exercise 3")
+    rng = np.random.default_rng(5)
+    # Square layers first: there a matrix used untransposed gives wrong numbers rather than a shape error, so the
+    # mistake can be named. Then layers of different sizes, four of them.
+    for sizes in ([3, 3, 3, 3], [4, 5, 3, 2]):
+        net = MyNetwork(sizes, seed=5)
+        x, y = rng.standard_normal((sizes[0], 1)), rng.random((sizes[-1], 1))
+        weights = [w.copy() for w in net.weights] + [b.copy() for b in net.biases]
+        with no_shortcuts("backprop"):
+            try:
+                result = net.backprop(x, y)
+            except ValueError as e:
+                if "matmul" in str(e) or "broadcast" in str(e) or "aligned" in str(e):
+                    raise Hint(f"the shapes do not fit ({e}). δ^l is a column with one entry per neuron of layer l; "
+                               "w^{l+1} has one row per neuron of layer l+1 and one column per neuron of layer l. "
+                               "Which product turns δ^{l+1} into a column for layer l?") from None
+                raise
+        if not _same(net.weights + net.biases, weights):
+            raise Hint("backprop changed the network's weights or biases: it should only read them.")
+        nabla_b, nabla_w = _as_gradient(result, net)
+        right_b, right_w = Network.backprop(twin(net), x, y)
+        if _agrees(nabla_b, right_b) and _agrees(nabla_w, right_w):
+            continue
+        _name_the_mistake(net, x, y, nabla_b, nabla_w)
+        estimate_b, estimate_w = finite_difference_gradient(net, x, y)
+        n = len(sizes) - 1
+        wrong = [_layer(l, n) for l in range(n) if not (_agrees([nabla_b[l]], [estimate_b[l]])
+                                                        and _agrees([nabla_w[l]], [estimate_w[l]]))]
+        right = [_layer(l, n) for l in range(n) if _layer(l, n) not in wrong]
+        raise Hint(f"a finite-difference estimate of the gradient (notebook 04's gradient check) disagrees with yours "
+                   f"for {', '.join(wrong)}" + (f" and agrees for {', '.join(right)}" if right else "") + ", in the "
+                   f"network {sizes}. Go through BP1 to BP4 for the layers that disagree.")
+
+
+# ----- Exercise 4: update_mini_batch ---------------------------------------------------------------
 
 def _step(weights, gradients, scale):
     return [w + scale * g for w, g in zip(weights, gradients)]
@@ -162,19 +326,20 @@ def _step(weights, gradients, scale):
 
 @check("Your update_mini_batch gives the same weights and biases as nndl.Network, update after update (eqs. 20-21).")
 def check_update_mini_batch(MyNetwork):
+    has_method(MyNetwork, "update_mini_batch", "Exercise 4")
     net = MyNetwork([3, 4, 2], seed=3)
+    net.backprop = lambda x, y: Network.backprop(twin(net), x, y)  # checked on its own, whatever Exercise 3 gives
     reference = twin(net)
     rng = np.random.default_rng(3)
     batch, eta, m = _column_pairs(rng, 4, 3, 2), 2.0, 4
     gradients = [Network.backprop(reference, x, y) for x, y in batch]  # the package's per-example gradients
-    sum_b = [sum(g[0][l] for g in gradients) for l in range(2)]
     sum_w = [sum(g[1][l] for g in gradients) for l in range(2)]
     sequential = twin(net)
     for pair in batch:
-        _ORIGINAL["update_mini_batch"](sequential, [pair], eta / m)
-    _ORIGINAL["update_mini_batch"](reference, batch, eta)
+        sequential.update_mini_batch([pair], eta / m)
+    reference.update_mini_batch(batch, eta)
     start_w, start_b = twin(net).weights, twin(net).biases
-    with no_shortcuts():
+    with no_shortcuts("update_mini_batch"):
         net.update_mini_batch(batch, eta)
     for name in ("weights", "biases"):
         value = getattr(net, name)
@@ -205,15 +370,15 @@ def check_update_mini_batch(MyNetwork):
                    "the mini-batch, then w → w - (η/m) Σ nabla_w and b → b - (η/m) Σ nabla_b.")
     for k in range(2):  # two more updates, on new mini-batches of another size
         batch = _column_pairs(rng, 3 + k, 3, 2)
-        _ORIGINAL["update_mini_batch"](reference, batch, 0.5)
-        with no_shortcuts():
+        reference.update_mini_batch(batch, 0.5)
+        with no_shortcuts("update_mini_batch"):
             net.update_mini_batch(batch, 0.5)
     if not (_same(net.weights, reference.weights) and _same(net.biases, reference.biases)):
         raise Hint("the first update is right, but later ones, with other mini-batch sizes and η, drift from "
                    "nndl.Network's: use len(mini_batch) for m and the eta you are given.")
 
 
-# ----- Exercise 4: SGD -----------------------------------------------------------------------------
+# ----- Exercise 5: SGD -----------------------------------------------------------------------------
 
 class _Recorder:
     """Stands in for update_mini_batch and evaluate: records what SGD asks of them and changes nothing."""
@@ -238,7 +403,7 @@ def _run_sgd(MyNetwork, training_data, epochs, mini_batch_size, eta, test_data=N
     recorder = _Recorder(net)
     weights = [w.copy() for w in net.weights]
     printed = io.StringIO()
-    with no_shortcuts(), contextlib.redirect_stdout(printed):
+    with no_shortcuts("SGD"), contextlib.redirect_stdout(printed):
         net.SGD(training_data, epochs, mini_batch_size, eta, test_data=test_data)
     if not _same(net.weights, weights):
         raise Hint("SGD changed the weights itself: leave every change to self.update_mini_batch.")
@@ -247,6 +412,7 @@ def _run_sgd(MyNetwork, training_data, epochs, mini_batch_size, eta, test_data=N
 
 @check("Your SGD shuffles every epoch, covers the data in mini-batches, and prints the book's transcript.")
 def check_sgd(MyNetwork):
+    has_method(MyNetwork, "SGD", "Exercise 5")
     n, m, epochs, eta = 23, 5, 3, 0.7
     # example i has the input (i, 0): the recorder reads which examples each mini-batch holds
     training_data = [(np.array([[float(i)], [0.0]]), np.array([[1.0], [0.0]])) for i in range(n)]
@@ -313,14 +479,14 @@ def _package_method(name):
         if package is None:
             package = self._package_twin = Network(self.sizes)
         package.weights, package.biases = self.weights, self.biases
-        result = _ORIGINAL[name](package, *args, **kwargs)
+        result = getattr(Network, name)(package, *args, **kwargs)
         self.weights, self.biases = package.weights, package.biases
         return result
     method.__name__ = name
     return method
 
 
-METHODS = {"feedforward": check_feedforward, "evaluate": check_evaluate,
+METHODS = {"feedforward": check_feedforward, "evaluate": check_evaluate, "backprop": check_backprop,
            "update_mini_batch": check_update_mini_batch, "SGD": check_sgd}
 
 
@@ -335,13 +501,20 @@ def passes(check_function, *args):
 
 
 def with_fallbacks(MyNetwork):
-    """``MyNetwork``, with the package's version of each method that does not pass its check yet (one line each)."""
+    """A subclass of ``MyNetwork`` with the package's version of each method that does not pass its check yet.
+
+    One line says so for each; ``stand_ins`` names them, in the book's order (empty when all are yours).
+    """
     replaced = {}
-    for (name, check_function), exercise in zip(METHODS.items(), ("ex1", "ex2", "ex3", "ex4")):
-        if not passes(check_function, MyNetwork):
+    for (name, check_function), exercise in zip(METHODS.items(), ("ex1", "ex2", "ex3", "ex4", "ex5")):
+        if not callable(getattr(MyNetwork, name, None)):
+            replaced[name] = _package_method(name)
+            print(f"MyNetwork has no {name} (was the `class MyNetwork` cell run again after {exercise}?): "
+                  f"this run uses the package's Network.{name}.")
+        elif not passes(check_function, MyNetwork):
             replaced[name] = _package_method(name)
             print(f"Your {name} does not pass {exercise}.check yet: this run uses the package's Network.{name}.")
-    return type(MyNetwork.__name__, (MyNetwork,), replaced) if replaced else MyNetwork
+    return type(MyNetwork.__name__, (MyNetwork,), {**replaced, "stand_ins": tuple(replaced)})
 
 
 BOOK_ORDER = ("__init__", "feedforward", "SGD", "update_mini_batch", "backprop", "evaluate", "cost_derivative")
@@ -374,7 +547,25 @@ ex2 = Exercise(
         "answer is the label.")
 
 ex3 = Exercise(
-    "ex3", check=check_update_mini_batch, grade_id="nb05_update_mini_batch",
+    "ex3", check=check_backprop, grade_id="nb05_backprop",
+    hints=["Two passes. Forwards, keep every layer's weighted input z and activation a in two lists. Backwards, "
+           "start from the output layer's δ (BP1), give that layer its gradient (BP3, BP4), then carry δ back "
+           "one layer at a time (BP2), each layer getting its gradient in turn.",
+           "With lists zs and activations (activations[0] = x), negative indices count from the output: zs[-1] and "
+           "activations[-1] are the output layer's. Layer -l's gradients are nabla_b[-l] and nabla_w[-l]; the "
+           "activations that feed it are activations[-l - 1], and BP2 brings δ from layer -l + 1.",
+           "In NumPy, δ and a^{l-1} are columns, so a column times a transposed column, δ @ a.T, is the matrix of "
+           "every a_k δ_j (BP4); BP2's transpose is the `.T` of self.weights[-l + 1], and sigmoid_prime takes "
+           "the z of the layer δ belongs to. After the output layer, l runs from 2 to self.num_layers - 1."],
+    why="BP1 gives the output layer's error from ∇_a C and σ'(z^L); BP2 carries each error back through the "
+        "transposed weights (w^{l+1})ᵀ, the map from layer l+1 back to layer l, times σ'(z^l); BP3 and BP4 read "
+        "each layer's gradient off its δ, ∂C/∂w as δ (a^{l-1})ᵀ, so that row j, column k is a_k^{l-1} δ_j^l. "
+        "Leaving out a σ', using w^{l+1} untransposed (a shape error, or wrong numbers when the layers are "
+        "equal in size), a (δ)ᵀ in BP4 (the transposed matrix) or a loop that stops a layer short all give "
+        "gradients that the finite-difference check rejects.")
+
+ex4 = Exercise(
+    "ex4", check=check_update_mini_batch, grade_id="nb05_update_mini_batch",
     hints=["Two phases: first add up self.backprop(x, y) over the mini-batch, layer by layer, with nothing "
            "changed yet; then take one step of eqs. 20 and 21.",
            "Start the sums as lists of zeros shaped like self.biases and self.weights (np.zeros_like); after the "
@@ -382,14 +573,55 @@ ex3 = Exercise(
     why="the gradient of the mini-batch's cost is the average of the examples' gradients, and eqs. 20-21 take "
         "one step of size η against it.")
 
-ex4 = Exercise(
-    "ex4", check=check_sgd, grade_id="nb05_sgd",
+ex5 = Exercise(
+    "ex5", check=check_sgd, grade_id="nb05_sgd",
     hints=["Each epoch: a new random order of the training data, then consecutive mini-batches of "
            "mini_batch_size, one update_mini_batch each, then one transcript line.",
            "self.rng.permutation(n) gives a shuffled order of the indices 0..n-1; range(0, n, mini_batch_size) "
            "gives where each mini-batch starts; an f-string prints the line."],
     why="stochastic gradient descent: every epoch shuffles, cuts the data into mini-batches and takes one step "
         "per mini-batch, and the transcript reports the test count after each epoch.")
+
+
+# ----- the predictions (see questions.py) ------------------------------------------------------------
+
+p1 = Choice(
+    "p1", right="d",
+    wrong={"a": "the matrices are 3 × 3, so w and its transpose have the same shape: NumPy multiplies either.",
+           "b": "a square matrix is not its own transpose: w^{l+1} and (w^{l+1})ᵀ map δ^{l+1} to different columns.",
+           "c": "the output layer's gradient comes from BP1, BP3 and BP4 alone: BP2 is not used for it."},
+    hints=["Which layers' gradients does BP2 take part in, and which come from BP1 alone?",
+           "Is a 3 × 3 matrix of random weights equal to its transpose?"],
+    why="BP2 is used only for the hidden layers, so the output layer's gradient stays right while every hidden "
+        "layer's is wrong: the random 3 × 3 w^{l+1} is not symmetric, so it sends δ^{l+1} to the wrong neurons. "
+        "NumPy raises no error (the shapes fit, unlike in [3, 4, 2]), and nothing looks wrong until a "
+        "finite-difference check compares: that is why the check of Exercise 3 tries a network with equal layers.")
+
+p2 = Choice(
+    "p2", right="c",
+    wrong={"a": "one epoch is thousands of steps of gradient descent, plenty to learn far more than guessing.",
+           "b": "thousands of steps of gradient descent go much further than half right.",
+           "d": "99% is beyond even the book's best networks of chapter 6; 30 epochs of this one reach about 95%."},
+    hints=["How many steps of gradient descent does one epoch take: one per mini-batch of 10 images?",
+           "Guessing gets 10% right; notebook 03's gradient descent covered most of the way down its valley in its "
+           "first few dozen steps."],
+    why="one epoch is thousands of steps of gradient descent, enough to take the network from about 10% (guessing) to "
+        "about 90%; the next 29 epochs add only about 5 points more. 50% is far too low for so many steps, and "
+        "99% is out of reach of this network even after 30 epochs.")
+
+p3 = Choice(
+    "p3", right="b",
+    wrong={"a": "the two compute the same numbers, but one pays Python's overhead per example and one per mini-batch.",
+           "c": "the arithmetic is the same; only the overhead of a few NumPy calls per example is saved, a few times "
+                "the time of the arithmetic itself at mini-batches of 10.",
+           "d": "that would take far more than removing Python's loop over ten examples: the matrix products remain."},
+    hints=["Both do the same arithmetic: what does the matrix form save?",
+           "Per mini-batch of 10, your class makes a few NumPy calls per example and layer, the matrix form a few per "
+           "layer."],
+    why="the matrix form does the same arithmetic but sends the 10 examples of a mini-batch through each layer in one "
+        "matrix product, so it makes about a tenth of the NumPy calls; at these small sizes each call's overhead "
+        "costs more than its arithmetic, which gives a few times (about 5 here), not tens or a thousand times, and "
+        "more than the 'about the same' of an equal amount of arithmetic.")
 
 
 # ----- the questionnaire (see questions.py) --------------------------------------------------------
@@ -405,47 +637,18 @@ q1 = Number(
 
 q2 = Choice(
     "q2", right="a",
-    wrong={"b": "without the division by m the step grows with the mini-batch size; eq. 20 averages the gradients.",
-           "c": "one example's gradient is what the mini-batch is there to improve on: eq. 20 sums over all m "
-                "examples.",
-           "d": "a plus sign climbs the cost; gradient descent moves against the gradient."},
-    hints=["Read eq. 20 above Exercise 3: what is summed, and what is it multiplied by?",
-           "Which way does gradient descent move, with or against the gradient?"],
-    why="eq. 20 moves each weight against the mini-batch's average gradient: w → w − (η/m) Σ_j ∂C_Xj/∂w.")
-
-q3 = Choice(
-    "q3", right="b",
-    wrong={"a": "shuffling adds no examples: each epoch still uses every training image once.",
+    wrong={"b": "shuffling adds no examples: each epoch still uses every training image once.",
            "c": "evaluate counts on the test data, which shuffling the training data does not touch.",
            "d": "it is the other way round: SGD shuffles with the network's own generator self.rng, so that a seed "
                 "gives the same run."},
     hints=["What would the mini-batches of every epoch look like without the shuffle?",
            "Stochastic gradient descent estimates the gradient from a sample of the training data."],
-    why="each mini-batch should be a random sample of the training data, and each epoch should group the "
-        "examples differently; shuffling with self.rng keeps this reproducible from a seed.")
+    why="each mini-batch should be a random sample of the training data, grouped differently in every epoch; "
+        "shuffling with self.rng keeps this reproducible from a seed. It adds no examples, leaves the test data "
+        "alone, and needs the seed rather than replacing it.")
 
-q4 = Choice(
-    "q4", right="a",
-    wrong={"b": "evaluate returns a count, an int, as the transcript line \"Epoch 0: 9129 / 10000\" shows.",
-           "c": "evaluate computes no cost; it only compares the network's answer with the right digit.",
-           "d": "the network's answer is its most active output neuron (np.argmax), whatever that neuron's value."},
-    hints=["Exercise 2 says what the network's answer for an input is.", "Which number does the transcript print "
-           "before the slash?"],
-    why="evaluate returns the number of test inputs for which the most active output neuron is the right digit.")
-
-q5 = Choice(
-    "q5", right="c",
-    wrong={"b": "the notebook compares the weights after the same 1,000 mini-batches: both compute the same steps.",
-           "a": "both were fed the very same 1,000 mini-batches of 10 images.",
-           "d": "every layer needs its gradient (BP3, BP4); the matrix form computes all of them."},
-    hints=["Read the cell that times your update_mini_batch against the package's.",
-           "How many examples go through a layer in one NumPy call, in your class and in the package?"],
-    why="the matrix form sends the whole mini-batch through each layer in one matrix product, so a mini-batch "
-        "needs a few NumPy calls per layer instead of a few per example, and Python's overhead per call is paid "
-        "far less often.")
-
-q6 = Number(
-    "q6", 23820.0,
+q3 = Number(
+    "q3", 23820.0,
     slips=[(23520.0, "that is the first layer's weights only; the output layer has weights too."),
            (23860.0, "that counts the 40 biases too; the question asks for the weights.")],
     hints=["self.weights holds one matrix per layer after the input layer; what are their shapes?",

@@ -5,13 +5,11 @@ the cells after Exercise 1 run before it is solved: ``momentum_path``, the
 course's momentum-based gradient descent on a valley (eqs. 107-108), and
 ``steps_to_settle``, how many steps a path takes to reach the bottom for good.
 """
-import contextlib
 
 import numpy as np
 
 from .. import descent, functions
-from ..teach import grading
-from . import Exercise, Hint, check
+from . import Exercise, Hint, check, without
 from .questions import Choice, Number, Written
 
 
@@ -44,17 +42,6 @@ def steps_to_settle(path, within=1e-3):
     return None if outside[-1] == len(path) - 1 else int(outside[-1]) + 1
 
 
-@contextlib.contextmanager
-def _without(*package_functions):
-    """The learner's code runs while ``package_functions`` refuse to: the graded tests' rule, as a hint."""
-    try:
-        with grading.forbidden(*package_functions):
-            yield
-    except AssertionError as refused:
-        if "package function" not in str(refused):
-            raise
-        raise Hint(f"{refused}.") from None
-
 
 @check("Right: the velocity changes first (eq. 107), then the position moves by it (eq. 108), from rest.")
 def check_momentum_descent(momentum_descent):
@@ -62,7 +49,7 @@ def check_momentum_descent(momentum_descent):
              (descent.ELONGATED_VALLEY, (-1.0, 0.5), 0.05, 0.0, 4), (descent.VALLEY, (0.3, 0.3), 0.5, 0.5, 0))
     for surface, start, eta, mu, steps in cases:
         given = np.array(start)
-        with _without(momentum_path):
+        with without(momentum_path):
             path = np.asarray(momentum_descent(surface, given, eta, mu, steps), dtype=float)
         if not np.array_equal(given, start):
             raise Hint("your function changed the start array it was given (`w += v` changes an array in place, "
@@ -101,7 +88,8 @@ Z = np.array([-20.0, -2.5, -1.0, -0.3, 0.0, 0.3, 1.0, 2.5, 20.0])  # symmetric a
 
 
 def _slope(f, z, h=1e-5):
-    """f'(z) by central differences, (f(z + h) - f(z - h)) / 2h: an error of order h², far below the checks' tolerance."""
+    """f'(z) by central differences, (f(z + h) - f(z - h)) / 2h: an error of order h², far below the checks' "
+    "tolerance."""
     return (f(z + h) - f(z - h)) / (2 * h)
 
 
@@ -146,7 +134,7 @@ def check_tanh_from_sigmoid(tanh_from_sigmoid):
 
 @check("Right: tanh'(z) = 1 - tanh²(z), the slope of tanh, written with tanh itself.")
 def check_tanh_prime(tanh_prime):
-    with _without(functions.tanh_prime):
+    with without(functions.tanh_prime):
         got = _elementwise(tanh_prime, Z, "np.tanh and NumPy's arithmetic")
     slopes = _slope(np.tanh, Z)
     if np.allclose(got, slopes, rtol=0, atol=1e-8):
@@ -168,7 +156,7 @@ def check_tanh_prime(tanh_prime):
 @check("Right: 0 for z < 0 and 1 for z > 0; at the corner z = 0 you chose a value between the two slopes.")
 def check_relu_prime(relu_prime):
     z = np.array([-5.0, -1.0, -0.1, -1e-9, 1e-9, 0.1, 1.0, 5.0])
-    with _without(functions.relu_prime):
+    with without(functions.relu_prime):
         got = _elementwise(relu_prime, z, "np.where or comparisons on whole arrays")
         at_zero = float(np.asarray(relu_prime(np.zeros(3)), dtype=float)[0])
     if np.allclose(got, z) or np.allclose(got, np.maximum(z, 0)):
@@ -199,22 +187,7 @@ ex1 = Exercise(
         "and μ = 0 gives plain gradient descent all the way.")
 
 ex2 = Written(
-    "ex2",
-    answer="**μ > 1.** Eq. (107) multiplies the velocity by μ at every step before adding the gradient's push: μ < 1 "
-           "takes away a fraction 1 - μ of it (friction), μ > 1 *adds* a fraction μ - 1. Even where the ground is "
-           "flat (∇C = 0) a moving ball speeds up, by the factor μ per step, without end. Near the bottom of a valley "
-           "every swing past the minimum comes back faster than it went: the path spirals outwards and diverges, "
-           "whatever η is. On a quadratic bowl this is exact: along an axis of curvature c the distance to the bottom "
-           "follows x_{t+1} = (1 + μ - ηc) x_t - μ x_{t-1}, whose two growth factors multiply to μ; with μ > 1 one of "
-           "them is larger than 1 in size, so the distance grows geometrically (μ = 1 exactly gives an orbit that never "
-           "settles).\n\n"
-           "**μ < 0.** Now the old velocity is reversed at each step: the direction the ball just moved in is "
-           "counted against it. On a steady slope the velocity settles at -η∇C/(1 - μ), a *smaller* step than plain "
-           "gradient descent's η∇C, so progress is slower; and each step partly undoes the previous one, so the "
-           "path jitters back and forth. The range of learning rates that converge shrinks too: along an axis of "
-           "curvature c it needs ηc < 2(1 + μ) instead of ηc < 2, and for μ ≤ -1 no η converges. Nothing is gained: "
-           "momentum's benefit, speed built up along a direction in which the gradient keeps its sign, needs "
-           "0 < μ < 1.",
+    "ex2", grade_id="nb11_mu_range_written",
     hints=["Set the gradient to zero in eq. (107): what happens to the velocity from one step to the next when μ > 1, "
            "and when μ < 0?",
            "Think of the ball near the bottom, swinging past it. With μ > 1 is each swing larger or smaller than the "
@@ -224,15 +197,7 @@ ex2 = Written(
         "slows descent and makes it zig-zag.")
 
 ex3 = Written(
-    "ex3",
-    answer="Start from the right-hand side with eq. (110) at z/2: tanh(z/2) = (e^{z/2} - e^{-z/2}) / (e^{z/2} + "
-           "e^{-z/2}). Then\n\n"
-           "1 + tanh(z/2) = [(e^{z/2} + e^{-z/2}) + (e^{z/2} - e^{-z/2})] / (e^{z/2} + e^{-z/2}) "
-           "= 2e^{z/2} / (e^{z/2} + e^{-z/2}).\n\n"
-           "Halve it and divide numerator and denominator by e^{z/2}:\n\n"
-           "(1 + tanh(z/2)) / 2 = e^{z/2} / (e^{z/2} + e^{-z/2}) = 1 / (1 + e^{-z}) = σ(z),\n\n"
-           "which is eq. (111). (Checked numerically: at z = 1, (1 + tanh(0.5))/2 = (1 + 0.46212)/2 = 0.73106 = "
-           "1/(1 + e^{-1}).)",
+    "ex3", grade_id="nb11_tanh_sigmoid_written",
     hints=["Write tanh(z/2) with eq. (110), then add 1 by putting everything over the same denominator.",
            "After adding 1, the e^{-z/2} terms cancel in the numerator. Divide the numerator and the denominator by "
            "e^{z/2}."],
@@ -280,7 +245,9 @@ p1 = Choice(
            "Along the steep direction the gradient changes sign each time the path crosses the valley floor."],
     why="at η = 0.09, plain descent already crosses the steep direction in a few steps; with μ = 0.9 the ball keeps "
         "most of its speed, overshoots the bottom and circles it many times before the little friction left "
-        "settles it: more steps than μ = 0. μ = 0.5 is the fastest of the three.")
+        "settles it: more steps than μ = 0. μ = 0.5 is the fastest of the three. Not (a): the speed-up needs a "
+        "gradient that keeps its sign, which it does not across the steep direction; not (b): the friction does not"
+        " cancel anything here, it is too small; not (d): 0 < μ < 1 always settles in the end.")
 
 p2 = Choice(
     "p2", right="a",
@@ -294,7 +261,9 @@ p2 = Choice(
            "network?",
            "Notebook 07 found a wide range of learning rates that train a [784, 30, 10] network well."],
     why="η/(1 - μ) = 1.0 and the plain η = 0.5 are both inside the wide range of learning rates that train this "
-        "network well, so the accuracies per epoch stay close; the printed largest gap measures how close.")
+        "network well, so the accuracies per epoch stay close; the printed largest gap measures how close. Not (b):"
+        " an effective step of 1.0 is far from what makes this network diverge; not (c) or (d): per epoch, twice "
+        "the step changes the accuracy by less than a point on this problem.")
 
 p3 = Choice(
     "p3", right="b",
@@ -305,7 +274,8 @@ p3 = Choice(
     hints=["BP4: ∂C/∂w_jk = a_k δ_j, with a_k the activation of hidden neuron k.",
            "What sign does σ(z) have, for any z?"],
     why="a_k = σ(z_k) > 0 for every k, so each a_k δ_j has the sign of δ_j: in one example, the weights into "
-        "neuron j all go up together, or all down together.")
+        "neuron j all go up together, or all down together. Not (a) or (c): the a_k are all positive and δ_j is one"
+        " number, so no sign can differ; not (d): the a_k differ, so the sizes do.")
 
 
 # ----- the questionnaire (see questions.py) --------------------------------------------------------
@@ -321,7 +291,8 @@ q1 = Choice(
            "In which direction of the elongated valley does the gradient keep its sign step after step?"],
     why="in the flat direction the gradient keeps its sign, so the pushes add up and the velocity grows, up to "
         "η/(1 - μ) times the gradient; in the steep direction it flips sign and the pushes largely cancel, which "
-        "damps the zig-zag.")
+        "damps the zig-zag. Not (a): in the steep direction the gradient flips sign and the pushes cancel; not (c):"
+        " the sum of gradients of both signs is small; not (d): friction only caps the gain at η/(1 - μ).")
 
 q2 = Number(
     "q2", 10.0,
@@ -342,7 +313,9 @@ q3 = Choice(
            "The cross-entropy has ln a and ln(1 - a) in it."],
     why="a tanh neuron's output lies in (-1, 1); the desired outputs are 0 and 1, and the cross-entropy's ln a and "
         "ln(1 - a) need a in (0, 1). So the hidden neurons may be tanh or ReLU, while the output layer stays sigmoid "
-        "(or softmax), as the book suggests when it warns that outputs may need normalising differently.")
+        "(or softmax), as the book suggests when it warns that outputs may need normalising differently. Not (a): "
+        "tanh' = 1 - tanh² works in BP1 like σ'; not (b): a tanh neuron is a rescaled sigmoid, not a slower one; "
+        "not (d): the number of output neurons is set by the classes, not by the neuron.")
 
 q4 = Choice(
     "q4", right="d",
@@ -355,7 +328,7 @@ q4 = Choice(
            "What is the slope of max(0, z) for z < 0?"],
     why="for z < 0 the slope of max(0, z) is 0, so BP2 makes the neuron's δ zero for every image, BP3 and BP4 give "
         "zero gradients for its weights and bias, and it never learns again: the book's \"stops learning "
-        "entirely\".")
+        "entirely\". Not (a), (b) or (c): each of them needs a gradient, and the neuron has none.")
 
 q5 = Choice(
     "q5", right="a",
@@ -368,4 +341,6 @@ q5 = Choice(
            "Can the next layer undo a factor 2 and a shift of -1 in its inputs with its own weights and biases?"],
     why="a tanh neuron with weights w and bias b computes 2σ(2w·x + 2b) - 1: a sigmoid neuron with doubled weights "
         "and bias, rescaled; the next layer absorbs the rescaling (weights doubled, bias lowered by their sum). The "
-        "two kinds of network compute the same functions; they differ in how they learn.")
+        "two kinds of network compute the same functions; they differ in how they learn. Not (b): the rescaling of "
+        "eq. (111) turns any negative activation into a positive one the next layer undoes; not (c): doubled "
+        "weights make a sigmoid as steep; not (d): eq. (111) is exact for every z.")

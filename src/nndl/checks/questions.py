@@ -12,7 +12,10 @@ A notebook's last section lists its questions in words; the chapter module
   good answer contains, since no code can mark an explanation.
 
 Questions are not graded: they tell learners whether they have understood
-the notebook before they move on.
+the notebook before they move on.  The same kinds serve as *predictions*
+(``p1``, ``p2``, ...): asked before the experiment that shows the outcome.
+A written *exercise* (``ex3 = Written("ex3", grade_id=...)``) is graded by
+the teacher by hand, from the rubric beside its model answer.
 """
 import math
 
@@ -65,14 +68,25 @@ class Number(Exercise):
 
 
 class Written(Exercise):
-    """A question answered in words: ``answer`` lists what a good answer contains."""
+    """A question or exercise answered in words, in a Markdown cell.
 
-    def __init__(self, name, answer, hints, why):
-        super().__init__(name, hints, why, answer=answer)
+    An ungraded question gives its ``answer`` here (what a good answer contains).  A graded
+    exercise names with ``grade_id`` its answer cell in the reference notebook, an nbgrader
+    manually graded cell holding the model answer and its rubric: ``solution()`` shows that cell,
+    and the teacher grades the learner's cell by hand in nbgrader's formgrader.
+    """
+
+    def __init__(self, name, hints, why, answer=None, grade_id=None):
+        super().__init__(name, hints, why, answer=answer, grade_id=grade_id)
 
 
-def questions(module_vars):
+def questions(module_vars, prefix="q"):
     """The questions ``q1``, ``q2``, ... among a chapter module's names, in order."""
     found = {name: value for name, value in module_vars.items()
-             if name.startswith("q") and name[1:].isdigit() and isinstance(value, Exercise)}
-    return [found[f"q{i}"] for i in range(1, len(found) + 1)]
+             if name.startswith(prefix) and name[1:].isdigit() and isinstance(value, Exercise)}
+    return [found[f"{prefix}{i}"] for i in range(1, len(found) + 1)]
+
+
+def predictions(module_vars):
+    """The predictions ``p1``, ``p2``, ... among a chapter module's names, in order."""
+    return questions(module_vars, prefix="p")

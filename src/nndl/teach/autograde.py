@@ -187,7 +187,9 @@ def autograde(course, submitted, only=None, sandboxed=True, notebooks=NOTEBOOKS,
         raise TeachError(f"{submitted} holds no student folders: the layout is <student>/<chNN>/<notebook>.ipynb")
     present = {(s.name, a.name) for s in students for a in s.iterdir() if a.is_dir()}
     asked = sorted(only or {a for _, a in present if a in assignments} or assignments)
-    hide = [str(p) for p in (course, submitted, Path(notebooks).resolve()) if p.exists()]
+    notebooks = Path(notebooks).resolve()
+    git = notebooks.parent / ".git"  # the repository's history holds every reference solution too
+    hide = [str(p) for p in (course, submitted, notebooks, git) if p.exists()]
     for name in asked:
         if not (course / "release" / name).is_dir():
             nbgrader(course, "generate_assignment", name, "--force")  # registers the tests in the gradebook

@@ -3,7 +3,8 @@ import argparse
 import sys
 
 from nndl.teach import autograde as grading, collect, pack, reports
-from nndl.teach.course import NOTEBOOKS, TeachError, chapters, course_assignments, points, release, update_sources
+from nndl.teach.course import (NOTEBOOKS, TeachError, chapters, course_assignments, graded_by_hand, points, release,
+                               update_sources)
 
 
 def parser():
@@ -46,7 +47,8 @@ def run(args):
     if args.command == "points":
         sources = course_assignments(args.course) or chapters(args.notebooks)
         for name, path in sources.items():
-            print(f"{name}  {path.name:<32} {sum(points(path).values()):3d} points")
+            by_hand = sum(p for grade_id, p in points(path).items() if grade_id in graded_by_hand(path))
+            print(f"{name}  {path.name:<44} {sum(points(path).values()):3g} points, {by_hand:g} of them graded by hand")
     elif args.command == "release":
         if args.update_sources:
             backup = update_sources(args.course, args.notebooks)

@@ -49,6 +49,13 @@ def points(path):
     return {meta["grade_id"]: meta["points"] for meta in graded}
 
 
+def graded_by_hand(path):
+    """The grade_ids of a notebook's answers in words: Markdown cells the teacher grades in formgrader."""
+    cells = json.loads(Path(path).read_text())["cells"]
+    return {c["metadata"]["nbgrader"]["grade_id"] for c in cells
+            if c["cell_type"] == "markdown" and c["metadata"].get("nbgrader", {}).get("grade")}
+
+
 def chapters(notebooks=NOTEBOOKS):
     """``{assignment: notebook path}`` for the chapter notebooks that carry graded cells."""
     notebooks = Path(notebooks)

@@ -54,7 +54,12 @@ def cell_errors(course, student, assignment, notebook):
 
 
 def status_of(grade, error):
-    """passed / failed (an assertion) / error (any other exception) / needs review."""
+    """passed / failed (an assertion) / error (any other exception) / needs review; for an answer in
+    words, to grade by hand / graded by hand (in nbgrader's formgrader) / not answered."""
+    if grade.cell.cell_type == "markdown":  # nbgrader scores an answer cell left as released 0, needing no grading
+        if grade.needs_manual_grade:
+            return "to grade by hand"
+        return "graded by hand" if grade.manual_score is not None else "not answered"
     if grade.needs_manual_grade:
         return "needs review"
     if error is None and grade.score == grade.max_score:
@@ -112,11 +117,20 @@ def export_grades(course, csv_path):
 
 
 def feedback(course, only=None):
-    """nbgrader's HTML feedback, hidden tests removed, into ``course/feedback/<student>/<chNN>/``."""
+    """nbgrader's HTML feedback, hidden tests removed, into ``course/feedback/<student>/<chNN>/``.
+
+    An assignment whose feedback fails does not stop the others: they are all written, then a
+    TeachError names the ones that failed.
+    """
     course = Path(course).resolve()
     gradebook(course).close()
+    failed = []
     for name in only or sorted({p.name for p in (course / "autograded").glob("*/ch[0-9][0-9]")}):
-        nbgrader(course, "generate_feedback", name, "--force")
+        if nbgrader(course, "generate_feedback", name, "--force", capture=True).returncode != 0:
+            failed.append(name)
+    if failed:
+        raise TeachError(f"the feedback of {', '.join(failed)} failed, for some students at least (the others' is "
+                         f"written): see `nbgrader generate_feedback {failed[0]}` in {course}")
     return course / "feedback"
 
 

@@ -11,10 +11,11 @@ which replaces itself with ``bwrap`` (Debian's ``bubblewrap``) around
 ``python -I -m ipykernel_launcher``.  Both start in the student's folder, and
 ``-I`` (isolated mode) keeps that folder off their import path, so that a
 handed-in ``fnmatch.py`` or ``ipykernel_launcher.py`` is not imported in their
-place (``autograde`` copies in only the notebook anyway).  The sandbox: the whole file system read-only, the course folder and the
-submissions hidden under empty folders (so the gradebook, the sources with
-their hidden tests and the classmates' notebooks are out of reach), a fresh
-``/tmp``, no network, and an address-space limit.  Only the notebook's own
+place (``autograde`` copies in only the notebook anyway).  The sandbox: the whole file system read-only, the course folder, the
+submissions and the course repository's notebooks and ``.git`` hidden under
+empty folders (so the gradebook, the sources with their hidden tests and the
+classmates' notebooks are out of reach), a small fresh ``/tmp``, no network,
+processes of its own (``bwrap_command``), and an address-space limit.  Only the notebook's own
 folder stays writable.  With no network the kernel cannot use TCP on the
 loopback, so kernel and grader talk over Unix sockets (ZeroMQ's ``ipc``
 transport) in the run's folder.
@@ -34,12 +35,14 @@ RUN = "NNDL_GRADING_RUN"           # the run's folder: kernelspec and sockets
 HIDE = "NNDL_GRADING_HIDE"         # folders the kernel must not see, os.pathsep-separated
 MEMORY = "NNDL_GRADING_MEMORY_MB"  # the kernel's address-space limit
 NO_FRONTEND = "NNDL_NO_FRONTEND"   # set in the kernel: widgets skip their interactive part
+TMP_MB = 512                       # the size of the kernel's /tmp
 
 def available():
     """None if bubblewrap can sandbox a process here, else the reason it cannot."""
     if shutil.which("bwrap") is None:
         return "bubblewrap is not installed (Debian/Ubuntu: apt-get install bubblewrap)"
-    trial = subprocess.run(["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--unshare-net", "true"],
+    trial = subprocess.run(["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--size", "1048576",
+                            "--tmpfs", "/tmp", "--unshare-net", "--unshare-pid", "--unshare-ipc", "true"],
                            capture_output=True, text=True)
     if trial.returncode != 0:
         return f"bubblewrap cannot create a sandbox here: {trial.stderr.strip() or trial.returncode}"
@@ -72,16 +75,26 @@ def python_folders(cwd):
 
 
 def bwrap_command(connection_file, cwd, run, hide):
-    """The bwrap command line that starts ipykernel in the sandbox."""
-    command = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
-    for folder in hide:
-        command += ["--tmpfs", folder]
+    """The bwrap command line that starts ipykernel in the sandbox.
+
+    Its own process, IPC and host-name namespaces: the kernel sees only its own processes (in
+    ``/proc`` too), cannot signal the grader or the next student's kernel, and every process it
+    starts ends with it.  Its ``/tmp`` holds at most ``TMP_MB`` megabytes (memory the address-space
+    limit does not count).
+    """
+    command = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
+               "--size", str(TMP_MB * 2**20), "--tmpfs", "/tmp"]
+    for path in hide:  # a folder under an empty one; a file (a worktree's .git) under /dev/null
+        command += ["--size", str(2**20), "--tmpfs", path] if os.path.isdir(path) else ["--ro-bind", "/dev/null", path]
     for folder in python_folders(cwd):  # read-only, over the empty /tmp and hidden folders
         command += ["--ro-bind", folder, folder]
     for folder in (cwd, run):
         command += ["--bind", folder, folder]
+    # --as-pid-1: the kernel is its namespace's first process, so that when it ends every process it
+    # started is killed (bwrap's own first process would wait for them all)
     command += ["--ro-bind", connection_file, connection_file,
-                "--unshare-net", "--die-with-parent", "--chdir", cwd,
+                "--unshare-net", "--unshare-pid", "--as-pid-1", "--unshare-ipc", "--unshare-uts", "--die-with-parent",
+                "--chdir", cwd,
                 "--setenv", "HOME", "/tmp", "--setenv", NO_FRONTEND, "1"]
     return command + [sys.executable, "-I", "-m", "ipykernel_launcher", "-f", connection_file]
 

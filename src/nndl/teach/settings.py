@@ -7,6 +7,7 @@ feedback without hidden tests) comes from the installed package.
 import os
 from pathlib import Path
 
+from nndl.learner import TEXT_STUB
 from nndl.teach import sandbox
 
 # Seconds a cell may run before it is interrupted.  Exercises and tests answer in
@@ -23,8 +24,21 @@ def cell_timeout(cell):
     return TIMEOUTS["exercise"] if meta.get("solution") or meta.get("grade") else TIMEOUTS["lesson"]
 
 
+def autograde_steps():
+    """nbgrader's autograde preprocessors, with ``StderrIsNoError`` right after the cells are run."""
+    from nbgrader.converters.autograde import Autograde
+    from nbgrader.preprocessors import Execute
+
+    from nndl.teach.feedback import StderrIsNoError
+    steps = Autograde.class_traits()["autograde_preprocessors"].make_dynamic_default()
+    steps.insert(steps.index(Execute) + 1, StderrIsNoError)
+    return steps
+
+
 def configure(c):
     """Apply the settings to an nbgrader config ``c``."""
+    c.ClearSolutions.text_stub = TEXT_STUB  # a written answer's cell, as the learner's own copy shows it
+    c.Autograde.autograde_preprocessors = autograde_steps()
     c.Execute.timeout_func = cell_timeout
     c.GenerateFeedback.preprocessors = ["nbgrader.preprocessors.GetGrades", "nndl.teach.feedback.HideHiddenTests",
                                         "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]
