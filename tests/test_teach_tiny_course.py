@@ -65,8 +65,10 @@ def test_a_written_answer_is_graded_by_hand_and_exported(tmp_path):
     (tmp_path / "submitted" / "ben" / "ch01").mkdir(parents=True)
     nbformat.write(work, tmp_path / "submitted" / "ann" / "ch01" / "01_tiny.ipynb")
     shutil.copy(course / "release" / "ch01" / "01_tiny.ipynb", tmp_path / "submitted" / "ben" / "ch01")  # nothing done
+    (tmp_path / "submitted" / "cal" / "ch01").mkdir(parents=True)  # a broken file: no score, and a row saying so
+    (tmp_path / "submitted" / "cal" / "ch01" / "01_tiny.ipynb").write_text('{"cells": [')
     common = ["--course", str(course), "--notebooks", str(notebooks)]
-    assert cli.main(common + ["autograde", str(tmp_path / "submitted")]) == 0
+    assert cli.main(common + ["autograde", str(tmp_path / "submitted")]) == 1, "one submission failed"
 
     rows = {r["question"]: r for r in reports.question_rows(course) if r["student_id"] == "ann"}
     untouched = next(r for r in reports.question_rows(course) if r["student_id"] == "ben" and "written" in r["question"])
@@ -83,11 +85,17 @@ def test_a_written_answer_is_graded_by_hand_and_exported(tmp_path):
         grade.manual_score, grade.needs_manual_grade = 1.5, False
         gb.db.commit()
 
+    (tmp_path / "class.csv").write_text('id,name,email\nann,"Grace Hopper, Jr.",grace@example.org\nben,Ben,\n')
+    assert cli.main(common + ["students", str(tmp_path / "class.csv")]) == 0
     assert cli.main(common + ["grades", "--csv", str(tmp_path / "grades.csv")]) == 0
     with open(tmp_path / "grades-questions.csv") as f:
         written = next(r for r in csv.DictReader(f) if r["question"] == "tiny_twice_written" and r["student_id"] == "ann")
     assert (written["student_id"], written["points"], written["max_points"], written["status"]) == \
         ("ann", "1.5", "2.0", "graded by hand")
     with open(tmp_path / "grades.csv") as f:
-        total = next(r for r in csv.DictReader(f) if r["student_id"] == "ann")
-    assert (float(total["score"]), float(total["max_score"])) == (2.5, 3.0)
+        totals = {r["student_id"]: r for r in csv.DictReader(f)}
+    ann = totals["ann"]
+    assert (ann["last_name"], ann["email"], float(ann["score"]), float(ann["max_score"]), ann["status"]) == \
+        ("Grace Hopper, Jr.", "grace@example.org", 2.5, 3.0, "graded"), "a comma in a name shifts no column"
+    assert (float(totals["ben"]["score"]), totals["ben"]["status"]) == (0.0, "graded"), "nothing done, nothing earned"
+    assert (totals["cal"]["score"], totals["cal"]["status"]) == ("", "needs review") and totals["cal"]["note"]

@@ -47,7 +47,8 @@ WORKSPACE = Path(os.environ.get("NNDL_WORKSPACE") or ROOT / "workspace").expandu
 VERSIONS = ".course-versions.json"  # the fingerprints of copies made before copies were stamped
 STAMP = "nndl"  # the notebook metadata key of a copy's stamp: {"course_version": fingerprint}
 CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"  # the stub nndl.teach configures for nbgrader
-TEXT_STUB = "*Your answer:* (double-click this cell to write it here)"  # the stub nndl.teach sets for a written answer
+# The stub nndl.teach sets for a written answer.  (JupyterLab's double-click shows the editor without focusing it.)
+TEXT_STUB = "*Your answer:* (to write here: double-click this cell, then click into the text; or select it, press Enter)"
 RAISES = "raises-exception"  # JupyterLab's Run All and nbclient go on after such a cell fails
 ELSEWHERE = "NNDL_WORKSPACE=DIR python3 course.py setup"  # how to choose another workspace folder
 

@@ -22,7 +22,7 @@ def check_gradient_step(gradient_step):
     if result.shape != (2,):
         raise Hint(f"return the new position v' as an array like v, shape (2,), not {result.shape}.")
     if np.allclose(result, v + 0.1 * grad):
-        raise Hint("you moved uphill: gradient descent steps *against* the gradient, Δv = -η∇C.")
+        raise Hint("you moved uphill: gradient descent steps against the gradient, Δv = -η∇C.")
     if np.allclose(result, -0.1 * grad):
         raise Hint("you returned the step Δv itself; the new position is v + Δv.")
     if np.allclose(result, v - grad):

@@ -55,7 +55,7 @@ def check_hidden_error(hidden_error):
     expected = (w_next.T @ delta_next) * sigmoid_prime(z)
     delta = _error_of(hidden_error, w_next, delta_next, z)
     if np.allclose(delta, (w_next @ delta_next) * sigmoid_prime(z)):
-        raise Hint("the error moves *backward* through the weights: use the transpose (w^{l+1})^T.")
+        raise Hint("the error moves backward through the weights: use the transpose (w^{l+1})^T.")
     if np.allclose(delta, w_next.T @ delta_next):
         raise Hint("you forgot the factor σ'(z^l), which moves the error back through the activation function.")
     if np.allclose(delta, (w_next.T @ delta_next) * sigmoid(z)):
@@ -323,8 +323,8 @@ ex7 = Exercise(
 
 p1 = Choice(
     "p1", right="a",
-    wrong={"b": "an input activation of 0.01 does make the gradient 100 times smaller than with 1, but the "
-                "saturated neuron's σ'(-8) ≈ 0.0003 shrinks its gradient more, against σ'(0) = 0.25.",
+    wrong={"b": "an input activation of 0.01 does make the gradient 100 times smaller than with 1; but is that the "
+                "largest factor in play? Work out σ'(z) for each of the three neurons too.",
            "c": "at z = 0 the neuron is at its steepest, σ'(0) = 1/4, and its input is 1: neither factor of BP4 is "
                 "small, so this weight learns fastest of the three.",
            "d": "BP4 multiplies the input activation by δ, and BP1 puts σ'(z) into δ: the three cases differ by "
@@ -338,12 +338,12 @@ p1 = Choice(
 
 p2 = Choice(
     "p2", right="d",
-    wrong={"a": "for the large steps yes, like ε²; but f is computed in floating point, and below some ε the "
-                "difference f(x + ε) - f(x - ε) is mostly rounding error, divided by a tiny 2ε.",
+    wrong={"a": "for the large steps yes, like ε²; but f is computed in floating point: what is left of "
+                "f(x + ε) - f(x - ε) when ε is tiny, and what does dividing it by 2ε do?",
            "b": "a large ε is the worst: the central difference's own error grows like ε², a parabola through "
                 "the two points that misses the slope more and more.",
-           "c": "two errors depend on ε in opposite ways: the error of the formula itself, which shrinks with ε, "
-                "and the rounding of f's values, which grows as 2ε shrinks."},
+           "c": "ε matters: take the two errors one at a time, the formula's (secant against tangent) and the "
+                "rounding of f's values. How does each change as ε shrinks?"},
     hints=["Two kinds of error: the formula's (how far the secant is from the tangent) and the computer's (f is "
            "rounded to about 16 significant digits). How does each depend on ε?",
            "The formula's error shrinks like ε². The rounding error of f(x + ε) - f(x - ε) is about 10⁻¹⁶ |f| "

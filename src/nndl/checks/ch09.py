@@ -299,7 +299,8 @@ p1 = Choice(
 
 p2 = Choice(
     "p2", right="a",
-    wrong={"b": "the training accuracy still reaches 100% with λ = 1: the gap narrows from the other side.",
+    wrong={"b": "does a small pull towards 0 stop a network with 23,860 parameters from fitting 1,000 images? Look at "
+                "the training curve, not only the test curve.",
            "c": "the weight decay changes what the network learns, not only how fast: the test accuracy ends higher.",
            "d": "the gap narrows: the test accuracy ends higher while the training accuracy still reaches 100%."},
     hints=["Eq. (93) shrinks every weight a little at each step. Which is easier for a network with small weights: "
