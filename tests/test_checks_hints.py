@@ -109,3 +109,17 @@ def test_placeholders_are_not_part_of_the_solution():
     code = reference_solution("nb01_gates")
     assert "= None" not in code and code.startswith("AND = ")
     assert reference_solution("nb01_perceptron").startswith("def perceptron(x, w, b):")
+
+
+def test_a_copy_of_the_course_without_solutions_says_so(monkeypatch, tmp_path, capsys):
+    """The student edition's notebooks are the released ones: solution() must not show the stub, nor the why."""
+    from nndl.checks import ch01
+    reference = nbformat.read(learner.NOTEBOOKS / "01_perceptrons.ipynb", as_version=4)
+    nbformat.write(learner.learner_version(reference), tmp_path / "01_perceptrons.ipynb")
+    for notebooks in (tmp_path, tmp_path / "no notebooks installed"):
+        monkeypatch.setattr(learner, "NOTEBOOKS", notebooks)
+        for exercise in (ch01.ex1, ch01.ex4):  # code, and an answer in words
+            exercise.solution()
+            out = capsys.readouterr().out
+            assert out.startswith("No solution here") and "NotImplementedError" not in out, out
+            assert exercise.why not in out and "Your answer" not in out

@@ -56,3 +56,9 @@ def test_an_honest_answer_in_another_form_passes_the_graded_test(chapter, grade_
     exec(answer, namespace)
     exec(notebook.cells[index].source, namespace)
     assert re.search(r"grading\.(bit|pair)\(", notebook.cells[index].source)
+
+
+def test_an_answer_given_as_values_is_not_done_while_it_is_none():
+    with pytest.raises(NotImplementedError, match="Exercise 3 is not done yet"):
+        grading.answered(0.5, None, exercise="Exercise 3")
+    grading.answered(0.0, 0, [], exercise="Exercise 3")  # falsy answers are answers

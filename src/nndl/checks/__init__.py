@@ -21,15 +21,26 @@ Chapter modules write their checks with the ``check`` decorator and raise
 import contextlib
 import functools
 import re
+import textwrap
 
 import nbformat
 import numpy as np
 
-from ..learner import NOTEBOOKS
+from .. import learner
+from ..learner import CODE_STUB, TEXT_STUB
 
 
 class Hint(Exception):
     """Raised inside a check with a message for the learner: what is wrong, and what to look at."""
+
+
+WIDTH = 110  # characters: JupyterLab breaks longer output lines anywhere, even inside a word
+
+
+def say(message):
+    """Print ``message`` wrapped at word boundaries to ``WIDTH`` characters, the lines after the first indented."""
+    print("\n".join(textwrap.fill(paragraph, WIDTH, subsequent_indent="  ", break_long_words=False,
+                                   break_on_hyphens=False) for paragraph in message.split("\n")))
 
 
 def check(success_message):
@@ -50,11 +61,11 @@ def check(success_message):
                 print("… Not done yet: replace `raise NotImplementedError()` with your code, "
                       "then run this cell again.")
             except Hint as hint:
-                print(f"✗ Not yet: {hint}")
+                say(f"✗ Not yet: {hint}")
             except Exception as e:  # the learner's code failed: report it like a hint
-                print(f"✗ Your code raised {type(e).__name__}: {e}")
+                say(f"✗ Your code raised {type(e).__name__}: {e}")
             else:
-                print(f"✓ {success_message}")
+                say(f"✓ {success_message}")
         return run
     return decorate
 
@@ -111,12 +122,35 @@ class Exercise:
         display(self.reference())
 
     def reference(self):
-        """The ``Solution`` that ``solution()`` shows."""
+        """The ``Solution`` that ``solution()`` shows; ``NO_SOLUTION`` where the course has no reference notebooks."""
         if self.answer:
             return Solution(None, self.answer, self.why)
+        try:
+            text = reference_solution(self.grade_id)
+        except LookupError:  # installed without notebooks/
+            return NO_SOLUTION
+        released = text.strip() == TEXT_STUB or all(line in text for line in CODE_STUB.split("\n"))
+        if released:  # a student edition: its notebooks are the released ones, stubs in place of answers
+            return NO_SOLUTION
         if reference_cell_type(self.grade_id) == "markdown":  # answered in words: the model answer and rubric
-            return Solution(None, reference_solution(self.grade_id), self.why)
-        return Solution(reference_solution(self.grade_id), None, self.why)
+            return Solution(None, text, self.why)
+        return Solution(text, None, self.why)
+
+
+class NoSolution:
+    """What ``solution()`` shows in a copy of the course without the solutions (a teacher's student edition)."""
+
+    text = ("No solution here: this copy of the course has no reference solutions (the edition your teacher hands "
+            "out, or an installation without the course's notebooks). The hints are all here: exN.hint(1), hint(2)...")
+
+    def _repr_markdown_(self):
+        return f"*{self.text}*"
+
+    def __repr__(self):
+        return self.text
+
+
+NO_SOLUTION = NoSolution()
 
 
 class Solution:
@@ -138,7 +172,8 @@ _MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
 _PLACEHOLDER = re.compile(r"^(\w+ = )+None$")  # `AND = OR = NOT = None`: the learner's starting point
 
 
-def _reference_cell(grade_id, notebooks=NOTEBOOKS):
+def _reference_cell(grade_id, notebooks=None):
+    notebooks = learner.NOTEBOOKS if notebooks is None else notebooks
     for path in sorted(notebooks.glob("[0-9][0-9]_*.ipynb")):
         for cell in nbformat.read(path, as_version=4).cells:
             if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
@@ -147,12 +182,12 @@ def _reference_cell(grade_id, notebooks=NOTEBOOKS):
                       "course repository (an editable install, pip install -e .)")
 
 
-def reference_cell_type(grade_id, notebooks=NOTEBOOKS):
+def reference_cell_type(grade_id, notebooks=None):
     """``"code"`` for a code exercise, ``"markdown"`` for an answer in words (graded by hand)."""
     return _reference_cell(grade_id, notebooks).cell_type
 
 
-def reference_solution(grade_id, notebooks=NOTEBOOKS):
+def reference_solution(grade_id, notebooks=None):
     """The text of solution cell ``grade_id`` in the reference notebooks, without the region markers.
 
     For a code exercise, its code; for an answer in words, the model answer and its rubric.

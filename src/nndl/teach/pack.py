@@ -18,9 +18,11 @@ README = """# Neural Networks and Deep Learning: the course notebooks
     python3 course.py lab
 
 creates a virtual environment in `.venv`, installs the course into it (the first time only)
-and opens the notebooks in JupyterLab.  Start with `00_index.ipynb`.  Each chapter ends
-with exercises: write your answer where it says `raise NotImplementedError()`, run the
-check cell below it, and hand in the notebook as your teacher asks.
+and opens the notebooks in JupyterLab.  Start with `00_index.ipynb`.  Each notebook asks you
+to predict what an experiment will show before it runs, and has exercises where their ideas
+come up: write your code where it says `raise NotImplementedError()` and run the check cell
+below it; write answers in words in the cells marked *Your answer:*.  Hand in the notebooks
+as your teacher asks.
 """
 
 
