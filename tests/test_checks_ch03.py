@@ -167,3 +167,16 @@ def test_written_exercises_are_graded_cells_with_a_rubric(name):
 def test_a_check_prints_one_line_for_a_wrong_shape(capsys):
     out = printed(capsys, ch03.check_descend, lambda s, v, eta, n: descend(s, v, eta, n)[1:])
     assert "start included" in out
+
+
+def test_a_path_of_one_array_changed_in_place_is_named_without_blaming_the_callers_array(capsys):
+    def copy_then_in_place(surface, start, eta, steps):
+        v = np.array(start, dtype=float)  # the caller's array is safe: only the path's points are one array
+        path = [v]
+        for _ in range(steps):
+            v -= eta * surface.gradient(v)
+            path.append(v)
+        return np.array(path)
+    out = assert_rejects(capsys, ch03.check_descend, [copy_then_in_place], "every point of your path is the same",
+                         "v = v - ...")
+    assert "caller" not in out and "after the start" not in out

@@ -5,8 +5,7 @@ from .. import descent
 from . import Exercise, Hint, check, without
 from .questions import Choice, Number, Written
 
-_IN_PLACE = ("(`v -= ...` changes an array in place, so the caller's array changes too, and with it every position "
-             "kept in a path): write `v - ...`, which makes a new array.")
+_NEW_ARRAY = "write `v = v - ...`, which makes a new array, where `v -= ...` changes the one array in place."
 
 
 @check("Your step moves v against the gradient by η ∇C (eq. 10 and 11), and leaves the arrays it was given alone.")
@@ -15,7 +14,8 @@ def check_gradient_step(gradient_step):
     given_v, given_grad = v.copy(), grad.copy()
     result = np.asarray(gradient_step(given_v, given_grad, 0.1), dtype=float)
     if not np.array_equal(given_v, v):
-        raise Hint("your function changed the array v it was given " + _IN_PLACE)
+        raise Hint("your function changed the array v it was given (`v -= ...` changes the caller's array): "
+                   + _NEW_ARRAY)
     if not np.array_equal(given_grad, grad):
         raise Hint("your function changed the array grad it was given (`grad *= eta` changes the caller's array): "
                    "write `eta * grad`, which makes a new array.")
@@ -42,13 +42,15 @@ def check_descend(descend):
         with without(descent.gradient_descent):
             path = np.asarray(descend(surface, given, eta, steps), dtype=float)
         if not np.array_equal(given, start):
-            raise Hint("your function changed the start array it was given " + _IN_PLACE)
+            raise Hint("your function changed the start array it was given (`v -= ...` on the caller's array): "
+                       + _NEW_ARRAY)
         if path.shape != expected.shape:
             raise Hint(f"for {steps} steps return {steps + 1} points, the start included: an array of shape "
                        f"({steps + 1}, 2); yours has shape {path.shape}.")
         if steps > 1 and np.allclose(path[1:], path[-1]) and not np.allclose(expected[1:], expected[-1]):
-            raise Hint("every point of your path after the start is the same, the last position: the positions "
-                       "kept in the list are one array, changed in place at every step " + _IN_PLACE)
+            which = "every point of your path" + ("" if np.allclose(path[0], path[-1]) else " after the start")
+            raise Hint(f"{which} is the same, the last position: the list holds one array, changed in place at "
+                       "every step: " + _NEW_ARRAY)
         if not np.allclose(path[0], start):
             raise Hint("the path must begin with the start point.")
         if not np.allclose(path, expected):
