@@ -54,7 +54,7 @@ def test_the_learner_writes_in_place_of_the_model_answer(tmp_path):
 
 
 @pytest.mark.skipif(bool(sandbox.available()), reason=f"no sandbox here: {sandbox.available()}")
-def test_a_written_answer_is_graded_by_hand_and_exported(tmp_path):
+def test_a_written_answer_is_graded_by_hand_and_exported(tmp_path, capsys):
     notebooks = tiny_course(tmp_path / "notebooks")
     course = tmp_path / "course"
     teach.release(course, notebooks)
@@ -87,6 +87,12 @@ def test_a_written_answer_is_graded_by_hand_and_exported(tmp_path):
 
     (tmp_path / "class.csv").write_text('id,name,email\nann,"Grace Hopper, Jr.",grace@example.org\nben,Ben,\n')
     assert cli.main(common + ["students", str(tmp_path / "class.csv")]) == 0
+    capsys.readouterr()  # forget what came before
+    assert cli.main(common + ["autograde", str(tmp_path / "submitted"), "--student", "ben"]) == 0  # ben again only
+    graded_again = capsys.readouterr().out
+    assert "ben" in graded_again and "ann" not in graded_again and "cal" not in graded_again
+    assert cli.main(common + ["autograde", str(tmp_path / "submitted"), "--student", "dora"]) == 2
+    assert "no folder for dora" in capsys.readouterr().err
     assert cli.main(common + ["grades", "--csv", str(tmp_path / "grades.csv")]) == 0
     with open(tmp_path / "grades-questions.csv") as f:
         written = next(r for r in csv.DictReader(f) if r["question"] == "tiny_twice_written" and r["student_id"] == "ann")

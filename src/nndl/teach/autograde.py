@@ -165,8 +165,9 @@ def grade_one(course, student, assignment, source, submission_folder, hide, sand
     return Outcome(student, assignment, "graded", note)
 
 
-def autograde(course, submitted, only=None, sandboxed=True, notebooks=NOTEBOOKS, progress=print):
-    """Autograde every submission in ``submitted`` (only the assignments in ``only``, if given).
+def autograde(course, submitted, only=None, sandboxed=True, notebooks=NOTEBOOKS, progress=print, who=None):
+    """Autograde every submission in ``submitted`` (only the assignments in ``only``, and only the students in
+    ``who``, if given: to grade one student again).
 
     Returns one Outcome per student and assignment: graded, failed (with the
     reason) or missing.  Without a working sandbox this refuses to run unless
@@ -185,6 +186,11 @@ def autograde(course, submitted, only=None, sandboxed=True, notebooks=NOTEBOOKS,
     students = sorted(p for p in submitted.iterdir() if p.is_dir() and not p.name.startswith("."))
     if not students:
         raise TeachError(f"{submitted} holds no student folders: the layout is <student>/<chNN>/<notebook>.ipynb")
+    unknown = sorted(set(who or ()) - {s.name for s in students})
+    if unknown:
+        raise TeachError(f"no folder for {', '.join(unknown)} in {submitted}: the students there are "
+                         f"{', '.join(s.name for s in students)}")
+    students = [s for s in students if who is None or s.name in who]
     present = {(s.name, a.name) for s in students for a in s.iterdir() if a.is_dir()}
     asked = sorted(only or {a for _, a in present if a in assignments} or assignments)
     notebooks = Path(notebooks).resolve()
