@@ -241,4 +241,3 @@ def test_eq_22_in_component_form_is_a_written_exercise_after_eq_22():
     assert "a'_j = \\sigma\\Big(\\sum_k w_{jk} a_k + b_j\\Big)" in cell.source
     assert "ex3.hint()" in cells[answer + 1].source and ch02.ex3.answer is None
     assert "Exercise 4 (6 points; the book's exercise on the bitwise" in "\n".join(c.source for c in cells)
-

@@ -109,4 +109,3 @@ def test_a_wrong_answer_fails_despite_the_cheat(notebook, index, cheating_numpy,
     exec(WRONG[grade_id], namespace)
     with pytest.raises(AssertionError):
         exec(notebook.cells[index].source, namespace)
-

@@ -12,8 +12,7 @@ import nbformat
 import pytest
 
 from nndl import learner
-from nndl.checks import Exercise
-from nndl.checks.questions import Choice, Written
+from nndl.checks.questions import Choice, Written, questions
 
 PATHS = sorted(learner.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))[1:]  # the chapter notebooks, 00 (contents) left out
 CHAPTERS = {path.name[:2]: path for path in PATHS}
@@ -27,19 +26,13 @@ def reference(number):
     return nbformat.read(CHAPTERS[number], as_version=4)
 
 
-def meta(cell):
-    return cell.metadata.get("nbgrader", {})
-
-
 def module(number):
     return importlib.import_module(f"nndl.checks.ch{number}")
 
 
 def asked(number, prefix):
     """The chapter module's ``p1, p2, ...`` (prefix "p") or ``q1, q2, ...`` (prefix "q"), in order."""
-    found = {name: value for name, value in vars(module(number)).items()
-             if re.fullmatch(prefix + r"\d+", name) and isinstance(value, Exercise)}
-    return [found[f"{prefix}{i}"] for i in range(1, len(found) + 1)]
+    return questions(vars(module(number)), prefix)
 
 
 def squeeze(text):
@@ -78,7 +71,7 @@ def answers(cells):
     """``[(index, kind, distinctive parts)]`` of the exercises of a reference notebook."""
     found = []
     for i, cell in enumerate(cells):
-        if not meta(cell).get("solution"):
+        if not learner.nbgrader_meta(cell).get("solution"):
             continue
         if cell.cell_type == "code":
             found.append((i, "code", code_lines(cell.source)))
@@ -146,7 +139,8 @@ def test_predictions_come_before_the_experiments_that_show_them(number):
 
 def learners_turns(cells):
     """Indices of the cells where the learner acts: an exercise, a prediction, a question."""
-    return [i for i, c in enumerate(cells) if meta(c).get("solution") or re.match(r"[pq]\d+\.check\(", c.source)]
+    return [i for i, c in enumerate(cells)
+            if learner.nbgrader_meta(c).get("solution") or re.match(r"[pq]\d+\.check\(", c.source)]
 
 
 @pytest.mark.parametrize("number", CHAPTERS)
@@ -154,7 +148,7 @@ def test_exercises_sit_where_their_ideas_are(number):
     """The learner's turns are spread through the notebook, not kept for its end."""
     cells = reference(number).cells
     lesson_end = next(i for i, c in enumerate(cells) if c.source.startswith("## Questionnaire"))
-    exercises = [i for i in learners_turns(cells[:lesson_end]) if meta(cells[i]).get("solution")]
+    exercises = [i for i in learners_turns(cells[:lesson_end]) if learner.nbgrader_meta(cells[i]).get("solution")]
     assert exercises and exercises[0] < lesson_end / 2, f"{number}: the first exercise comes at cell {exercises[:1]}"
     turns = [0] + learners_turns(cells[:lesson_end]) + [lesson_end]
     longest = max(b - a for a, b in zip(turns, turns[1:]))
@@ -181,10 +175,11 @@ def test_every_answer_in_words_is_graded_by_hand_with_a_rubric(number):
     ungraded = [i for i, c in enumerate(cells[:lesson_end]) if c.source.startswith("*Your answer:*")]
     assert not ungraded, f"{number}: answer cells {ungraded} carry no points"
     written = {c.metadata.nbgrader["grade_id"]: c for c in cells
-               if c.cell_type == "markdown" and meta(c).get("solution")}
+               if c.cell_type == "markdown" and learner.nbgrader_meta(c).get("solution")}
     for grade_id, cell in written.items():
-        assert meta(cell).get("grade") and meta(cell).get("points", 0) > 0, f"{grade_id} has no points"
-        points = meta(cell)["points"]
+        meta = learner.nbgrader_meta(cell)
+        assert meta.get("grade") and meta.get("points", 0) > 0, f"{grade_id} has no points"
+        points = meta["points"]
         assert cell.source.startswith("**Model answer.**"), f"{grade_id} starts with its model answer"
         assert re.search(rf"\*\*Rubric \({points:g} points?\)\.\*\*", cell.source), \
             f"{grade_id}: the rubric's points are the cell's {points:g}"

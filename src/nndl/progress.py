@@ -131,15 +131,14 @@ def scratch_copy(workspace):
         yield copy, left_out
 
 
-def run(path, folder, timeout):
-    """Execute the notebook at ``path`` in a fresh kernel working in ``folder``; returns it and a note
-    ('' if it ran to the end as it was).
+def run(notebook, version, folder, timeout):
+    """Execute ``notebook`` (read from a file in nbformat ``version``) in a fresh kernel working in ``folder``;
+    returns it and a note ('' if it ran to the end as it was).
 
     It runs in ``python3``, the kernel of the course's Python, whichever kernel the notebook names
     (one chosen in another JupyterLab may not be installed here).  At the end, processes its code
     started are ended (``end_process_group``).
     """
-    notebook, version = read_notebook(path)
     converted = "" if version == 4 else f"nbformat {version}, converted to 4 to run it"
     for cell in notebook.cells:  # a cell the run does not reach must not report its saved output
         if cell.cell_type == "code":
@@ -201,14 +200,6 @@ def _say(line):
     print(line.encode(encoding, errors="replace").decode(encoding), flush=True)
 
 
-def saved(path):
-    """The saved notebook at ``path`` and a note saying so, if its outputs are current; else (None, "")."""
-    notebook, _ = read_notebook(path)
-    if checked_since_answered(notebook):
-        return notebook, "as you saved it: run with --rerun to run it afresh"
-    return None, ""
-
-
 def report(workspace=WORKSPACE, timeout=600, notebooks=NOTEBOOKS, out=_say, rerun=False):
     """Print the status of the exercises of every course notebook of ``workspace``; returns (done, total).
 
@@ -240,9 +231,11 @@ def report(workspace=WORKSPACE, timeout=600, notebooks=NOTEBOOKS, out=_say, reru
                 out(f"{name}: not in your workspace (`python3 course.py setup` copies it in)")
                 continue
             try:
-                notebook, note = saved(path) if not rerun else (None, "")
-                if notebook is None:
-                    notebook, note = run(path, folder, timeout)
+                notebook, version = read_notebook(path)
+                if not rerun and checked_since_answered(notebook):
+                    note = "as you saved it: run with --rerun to run it afresh"
+                else:
+                    notebook, note = run(notebook, version, folder, timeout)
             except (OSError, ValueError, nbformat.ValidationError) as e:
                 out(f"{name}: could not be run ({describe(e)}); open it in JupyterLab to see why, or get the "
                     f"course's version with `python3 course.py setup --refresh {path.stem}` (yours is kept as a "

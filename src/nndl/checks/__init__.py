@@ -74,7 +74,7 @@ def check(success_message):
 def without(*package_functions, hint=None):
     """The learner's code runs while ``package_functions`` refuse to: the graded tests' rule
     (``nndl.teach.grading.forbidden``), applied by the check too.  A refusal becomes a ``Hint``:
-    ``hint``, or the refusal's own words, which name the function."""
+    ``hint`` (where ``{name}`` stands for the function called), or the refusal's own words, which name it."""
     from ..teach import grading
     try:
         with grading.forbidden(*package_functions):
@@ -82,7 +82,8 @@ def without(*package_functions, hint=None):
     except AssertionError as refused:
         if "package function" not in str(refused):
             raise
-        raise Hint(hint or f"{refused}.") from None
+        name = str(refused).split("package function ")[1].split(":")[0]
+        raise Hint(hint.replace("{name}", name) if hint else f"{refused}.") from None
 
 
 class Exercise:
@@ -126,13 +127,14 @@ class Exercise:
         if self.answer:
             return Solution(None, self.answer, self.why)
         try:
-            text = reference_solution(self.grade_id)
+            cell = _reference_cell(self.grade_id)
         except LookupError:  # installed without notebooks/
             return NO_SOLUTION
+        text = _solution_text(cell)
         released = text.strip() == TEXT_STUB or all(line in text for line in CODE_STUB.split("\n"))
         if released:  # a student edition: its notebooks are the released ones, stubs in place of answers
             return NO_SOLUTION
-        if reference_cell_type(self.grade_id) == "markdown":  # answered in words: the model answer and rubric
+        if cell.cell_type == "markdown":  # answered in words: the model answer and rubric
             return Solution(None, text, self.why)
         return Solution(text, None, self.why)
 
@@ -182,9 +184,9 @@ def _reference_cell(grade_id, notebooks=None):
                       "course repository (an editable install, pip install -e .)")
 
 
-def reference_cell_type(grade_id, notebooks=None):
-    """``"code"`` for a code exercise, ``"markdown"`` for an answer in words (graded by hand)."""
-    return _reference_cell(grade_id, notebooks).cell_type
+def _solution_text(cell):
+    lines = [line for line in cell.source.split("\n") if not _MARKER.match(line)]
+    return "\n".join(line for line in lines if not _PLACEHOLDER.match(line)).strip("\n")
 
 
 def reference_solution(grade_id, notebooks=None):
@@ -192,9 +194,7 @@ def reference_solution(grade_id, notebooks=None):
 
     For a code exercise, its code; for an answer in words, the model answer and its rubric.
     """
-    cell = _reference_cell(grade_id, notebooks)
-    lines = [line for line in cell.source.split("\n") if not _MARKER.match(line)]
-    return "\n".join(line for line in lines if not _PLACEHOLDER.match(line)).strip("\n")
+    return _solution_text(_reference_cell(grade_id, notebooks))
 
 
 NOT_DONE = ("an exercise this cell needs is not done yet: its cell still has `raise NotImplementedError()`; "

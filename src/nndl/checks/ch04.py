@@ -187,7 +187,6 @@ def check_backprop_mini_batch(backprop_mini_batch):
         raise Hint("your gradient disagrees with the finite-difference gradient check.")
 
 
-
 POINT = np.array([[0.5, -1.0, 2.0], [1.5, -0.3, 0.8]])  # where the check and the graded test take the slopes
 
 

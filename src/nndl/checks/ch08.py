@@ -31,7 +31,6 @@ SOFTMAX_SHORTCUTS = (special.softmax, special.log_softmax, functions.softmax)
 LOG_LIKELIHOOD_SHORTCUTS = (costs.LogLikelihoodCost.fn,)
 
 
-
 def _one_number(value, what):
     """``value`` as a float if the graded test takes it for one number (``grading.number``), else a hint."""
     try:

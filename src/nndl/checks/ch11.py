@@ -42,7 +42,6 @@ def steps_to_settle(path, within=1e-3):
     return None if outside[-1] == len(path) - 1 else int(outside[-1]) + 1
 
 
-
 @check("Right: the velocity changes first (eq. 107), then the position moves by it (eq. 108), from rest.")
 def check_momentum_descent(momentum_descent):
     cases = ((descent.ELONGATED_VALLEY, (1.2, 1.0), 0.09, 0.5, 6), (descent.VALLEY, (1.0, -0.5), 0.3, 0.9, 5),

@@ -1,6 +1,8 @@
 """nbgrader preprocessors: feedback without the hidden tests; graded cells not failed by what they print to stderr."""
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
 
+from nndl.learner import is_graded_test
+
 
 HIDDEN_FAILED = "a hidden test failed (its message stays hidden, as the test does)"
 
@@ -17,8 +19,7 @@ class HideHiddenTests(ClearHiddenTests):
     """
 
     def preprocess_cell(self, cell, resources, index):
-        meta = cell.metadata.get("nbgrader", {})
-        if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
+        if not is_graded_test(cell):
             return cell, resources
         cell, resources = super().preprocess_cell(cell, resources, index)
         for output in cell.outputs:

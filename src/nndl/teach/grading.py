@@ -72,12 +72,12 @@ def _refusal(name):
     return namespace["refuse"].__code__
 
 
-
 def answered(*values, exercise):
     """Stop as an unsolved function does, with a NotImplementedError saying ``exercise`` is not done yet, while
     any of ``values`` (an answer given as values, such as ``MY_ETA``) is still None."""
     if any(value is None for value in values):
         raise NotImplementedError(f"{exercise} is not done yet")
+
 
 @contextlib.contextmanager
 def forbidden(*functions):

@@ -37,6 +37,7 @@ MEMORY = "NNDL_GRADING_MEMORY_MB"  # the kernel's address-space limit
 NO_FRONTEND = "NNDL_NO_FRONTEND"   # set in the kernel: widgets skip their interactive part
 TMP_MB = 512                       # the size of the kernel's /tmp
 
+
 def available():
     """None if bubblewrap can sandbox a process here, else the reason it cannot."""
     if shutil.which("bwrap") is None:
