@@ -14,6 +14,7 @@ from checking import assert_accepts, assert_rejects, printed, stub
 from nndl import Network, learner
 from nndl.checks import Hint, ch05
 from nndl.functions import sigmoid, sigmoid_prime
+from nndl.teach import judge
 
 
 class Right:
@@ -550,11 +551,12 @@ def test_the_graded_backprop_fails_the_transposed_bp2_on_equal_layers():
     namespace["MISTAKEN"] = MISTAKEN_BACKPROP
     exec("MyNetwork.backprop = lambda self, x, y: MISTAKEN(self, x, y, 'BP2 without transpose')", namespace)
     test = graded_cells()["nb05_backprop"][1]
-    imports, hidden = test.split("net = MyNetwork")[0], test.split("### BEGIN HIDDEN TESTS")[1]
+    setup = test.split("\nnote_backprop([3, 4, 2]")[0]
+    hidden_notes, hidden_judging = judge.HIDDEN.findall(test)
     with pytest.raises(ValueError, match="matmul"):  # the visible test's [3, 4, 2]: the shapes do not fit
         exec(test, namespace)
     with pytest.raises(AssertionError):  # the hidden test's [4, 3, 3, 3]: it runs, and the gradient is wrong
-        exec(imports + hidden, namespace)
+        exec(setup + "\n" + hidden_notes + "\n" + hidden_judging, namespace)
 
 
 # ----- the notebook's training cells, with nothing solved and with MY_EPOCHS = 30 ------------------

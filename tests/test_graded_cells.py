@@ -1,10 +1,13 @@
-"""Every graded test cell but notebook 06's fails a wrong answer even when an unlocked cell cheats.
+"""Every graded test cell but notebook 06's fails a wrong answer, in the learner's copy and when judged outside.
 
 Each graded cell runs here, in this Python, after the notebook's imports, the cells that define functions
 or classes, and its reference solutions (06's graded cells need a network trained on MNIST: left out), while
 ``np.allclose``, ``np.isclose`` and ``np.testing.assert_allclose`` always say yes (what a learner's cell could do).
-With the reference solution the cell must pass; with a wrong answer it must fail.
+With the reference solution the cell must pass; with a wrong answer it must fail: whole, as in the learner's
+copy, and split as a class's grading splits it (its first half here, the judging lines in ``judge.verdict``
+on the archive alone).
 """
+import ast
 import re
 
 import nbformat
@@ -12,6 +15,7 @@ import numpy as np
 import pytest
 
 from nndl import teach
+from nndl.teach import grading, judge
 
 CHAPTERS = ("ch01", "ch02", "ch03", "ch04", "ch05", "ch07", "ch08", "ch09", "ch10", "ch11")
 
@@ -60,10 +64,10 @@ WRONG = {
 }
 
 
-def graded_cells():
+def graded_cells(chapters=CHAPTERS):
     """One pytest parameter (notebook, cell index) per graded test cell, named by its grade_id."""
     params = []
-    for name in CHAPTERS:
+    for name in chapters:
         notebook = nbformat.read(teach.chapters()[name], 4)
         params += [pytest.param(notebook, index, id=cell.metadata["nbgrader"]["grade_id"])
                    for index, cell in enumerate(notebook.cells)
@@ -109,3 +113,39 @@ def test_a_wrong_answer_fails_despite_the_cheat(notebook, index, cheating_numpy,
     exec(WRONG[grade_id], namespace)
     with pytest.raises(AssertionError):
         exec(notebook.cells[index].source, namespace)
+
+
+def judged_outside(notebook, index, namespace, folder, monkeypatch):
+    """Run graded cell ``index`` as a class's grading does: the kernel's half in ``namespace``, handing over through
+    an archive in ``folder``, then the judging half on that archive alone.  Returns the verdict (None: passed)."""
+    source, grade_id = notebook.cells[index].source, notebook.cells[index].metadata["nbgrader"]["grade_id"]
+    monkeypatch.setenv(grading.OBSERVED, str(folder))
+    kernel, _ = judge.split(source, grade_id)
+    exec(kernel, namespace)
+    return judge.verdict(source, grade_id, judge.observations(folder / f"{grade_id}.npz"))
+
+
+@pytest.mark.parametrize("notebook, index", graded_cells(sorted(teach.chapters())))
+def test_the_kernels_half_only_notes_and_the_judge_compares(notebook, index):
+    """No expected value enters the student's Python: its half has no assert; every assert is the judge's."""
+    source, grade_id = notebook.cells[index].source, notebook.cells[index].metadata["nbgrader"]["grade_id"]
+    kernel, judging = judge.split(source, grade_id)
+    assert not [node for node in ast.walk(ast.parse(kernel)) if isinstance(node, ast.Assert)]
+    assert [node for node in ast.walk(ast.parse(judging)) if isinstance(node, ast.Assert)]
+
+
+@pytest.mark.parametrize("notebook, index", graded_cells())
+def test_the_reference_solution_passes_the_judge(notebook, index, tmp_path, monkeypatch, cheating_numpy, capsys):
+    assert judged_outside(notebook, index, learner_namespace(notebook, index), tmp_path, monkeypatch) is None
+
+
+@pytest.mark.parametrize("notebook, index", graded_cells())
+def test_a_wrong_answer_fails_the_judge(notebook, index, tmp_path, monkeypatch, cheating_numpy, capsys):
+    grade_id = notebook.cells[index].metadata["nbgrader"]["grade_id"]
+    namespace = learner_namespace(notebook, index)
+    exec(WRONG[grade_id], namespace)
+    try:
+        failure = judged_outside(notebook, index, namespace, tmp_path, monkeypatch)
+    except AssertionError:  # the kernel's half refused the answer already (not numbers, or a forbidden function)
+        return
+    assert failure is not None and failure[0] == "AssertionError", failure

@@ -7,7 +7,7 @@ import pytest
 
 from nndl import teach
 from nndl.teach import grading
-from test_graded_cells import learner_namespace
+from test_graded_cells import judged_outside, learner_namespace
 
 
 @pytest.mark.parametrize("value, expected", [(1, 1), (0, 0), (True, 1), (1.0, 1), (0.0, 0), (np.float64(1.0), 1),
@@ -50,11 +50,12 @@ def graded_cell(chapter, grade_id):
     ("ch05", "nb05_backprop_test", "tuple_backprop = MyNetwork.backprop\n"
                                    "MyNetwork.backprop = lambda self, x, y: list(tuple_backprop(self, x, y))"),
 ])
-def test_an_honest_answer_in_another_form_passes_the_graded_test(chapter, grade_id, answer):
+def test_an_honest_answer_in_another_form_passes_the_graded_test(chapter, grade_id, answer, tmp_path, monkeypatch):
     notebook, index = graded_cell(chapter, grade_id)
     namespace = learner_namespace(notebook, index)
     exec(answer, namespace)
-    exec(notebook.cells[index].source, namespace)
+    exec(notebook.cells[index].source, namespace)  # whole, as in the learner's copy
+    assert judged_outside(notebook, index, namespace, tmp_path, monkeypatch) is None  # split, as a class is graded
     assert re.search(r"grading\.(bit|pair)\(", notebook.cells[index].source)
 
 

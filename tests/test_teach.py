@@ -1,4 +1,5 @@
 """Student versions and autograding with nbgrader, end to end and offline."""
+import json
 import os
 import re
 import shutil
@@ -171,6 +172,25 @@ except OSError as e:
     assert (course / "gradebook.db").read_text() == "grades"
     time.sleep(4)
     assert not (work / "late.txt").exists(), "a process the kernel started ends with it"
+
+
+@pytest.mark.skipif(bool(sandbox.available()), reason="bubblewrap cannot sandbox here")
+def test_the_sandbox_shows_only_the_system_python_and_data(tmp_path):
+    """Not a list of folders to hide: what is not needed is not there (another clone, a home folder's files)."""
+    work, run = tmp_path / "work", tmp_path / "run"
+    work.mkdir()
+    run.mkdir()
+    (tmp_path / "conn.json").write_text("{}")
+    as_the_launcher = (f"import json; from nndl.teach import sandbox; print(json.dumps(sandbox.bwrap_command("
+                       f"{str(tmp_path / 'conn.json')!r}, {str(work)!r}, {str(run)!r}, [])))")  # nothing asked hidden
+    command = json.loads(subprocess.run([sys.executable, "-I", "-c", as_the_launcher], capture_output=True, text=True,
+                                        check=True, cwd=work).stdout)  # python -I, as nbgrader starts it
+    python = command.index(sys.executable)
+    probe = (f"import os; from nndl import mnist; mnist.load_data(); "
+             f"print(os.path.exists({str(learner.NOTEBOOKS)!r}), os.path.exists({str(learner.ROOT / 'README.md')!r}))")
+    result = subprocess.run(command[:python] + [sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.stdout == "False False\n", result.stdout + result.stderr
+    assert (learner.ROOT / "README.md").exists() and mnist.DATA_DIR.exists()
 
 
 def test_the_sandbox_keeps_a_course_installed_under_tmp_in_sight(tmp_path, monkeypatch):

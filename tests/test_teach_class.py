@@ -24,6 +24,45 @@ db.execute("UPDATE grade SET auto_score = 99")
 db.commit()
 """
 
+# Earlier cells that defeat tests run in the student's Python (issue 21, item 3); each once scored points.
+BLANK_THE_TESTS = """get_ipython().input_transformers_cleanup.append(
+    lambda lines: [] if any("grading" in line for line in lines) else lines)
+"""
+SWALLOW_ERRORS = """import ast
+
+class Swallow(ast.NodeTransformer):
+    def visit_Module(self, node):
+        handler = ast.ExceptHandler(type=ast.Name("BaseException", ast.Load()), name=None, body=[ast.Pass()])
+        node.body = [ast.Try(body=node.body or [ast.Pass()], handlers=[handler], orelse=[], finalbody=[])]
+        return ast.fix_missing_locations(node)
+
+get_ipython().ast_transformers.append(Swallow())
+"""
+FAKE_GRADING = """import contextlib, importlib, os
+import numpy as np
+import nndl.teach.grading as grading
+
+class Liar(int):
+    def __eq__(self, other):
+        return True
+    __hash__ = int.__hash__
+
+class Anything(dict):
+    pass
+
+def forge(seen, grade_id=None):  # every observation 1, in an archive of the right form
+    if grade_id and os.environ.get(grading.OBSERVED):
+        names = list(seen)
+        np.savez(os.path.join(os.environ[grading.OBSERVED], grade_id + ".npz"), np.array(names, dtype=str),
+                 *(np.ones(1) for name in names))
+
+importlib.reload = lambda module: module
+grading.Seen, grading.hand_over = Anything, forge
+grading.answered, grading.forbidden = (lambda *a, **k: None), (lambda *a: contextlib.nullcontext())
+grading.bit = grading.number = lambda value, what: Liar(1)
+grading.array = lambda value, shape, what: np.ones(shape)
+"""
+
 PROBE = """import os, resource
 print("memory limit", resource.getrlimit(resource.RLIMIT_AS)[0] // 2**20, "MB; front end", os.environ.get("NNDL_NO_FRONTEND"))
 """
@@ -43,6 +82,13 @@ def cell(notebook, grade_id):
 
 def answer(notebook, grade_id, source):
     cell(notebook, grade_id).source = source
+    return notebook
+
+
+def early(notebook, source):
+    """``notebook`` with a cell of ``source`` right after its first code cell (the imports)."""
+    first = next(i for i, c in enumerate(notebook.cells) if c.cell_type == "code")
+    notebook.cells.insert(first + 1, nbformat.v4.new_code_cell(source))
     return notebook
 
 
@@ -106,6 +152,11 @@ def backprop_mini_batch(net, X, Y):
         ("gus", "ch01"): renamed_id,
         ("tim", "ch01"): append(append(solution("ch01"), PROBE), "while True:\n    pass"),
         ("lara", "ch01"): late,
+        ("blanche", "ch01"): early(released(course, "ch01"), BLANK_THE_TESTS),
+        ("swen", "ch01"): early(released(course, "ch01"), SWALLOW_ERRORS),
+        ("fay", "ch01"): answer(answer(answer(early(released(course, "ch01"), FAKE_GRADING), "nb01_perceptron",
+                                              "perceptron = lambda x, w, b: 0"), "nb01_gates", "AND = OR = NOT = None"),
+                                "nb01_full_adder", "full_adder = lambda x1, x2, carry_in: (0, 0)"),
     }
 
 
@@ -183,14 +234,16 @@ def test_honest_students_get_what_they_earned(run):
 
 
 @pytest.mark.parametrize("student, name", [("dave", "ch01"), ("erin", "ch01"), ("frank", "ch03"), ("frank", "ch04"),
-                                           ("gina", "ch04"), ("hank", "ch04"), ("mallory", "ch01")])
+                                           ("gina", "ch04"), ("hank", "ch04"), ("mallory", "ch01"),
+                                           ("blanche", "ch01"), ("swen", "ch01"), ("fay", "ch01")])
 def test_no_cheat_earns_a_point(run, student, name):
     status, output, totals, questions = run
     cheated = {"dave": "nb01_perceptron_test", "erin": "nb01_perceptron_test"}.get(student)
-    rows = [r for r in questions if r["student_id"] == student and r["assignment"] == name]
+    rows = [r for r in questions if r["student_id"] == student and r["assignment"] == name
+            and r["question"] in auto_points(NAMES[name])]  # answers in words: graded by hand
     if cheated:  # the rest of dave's notebook is honest work
         rows = [r for r in rows if r["question"] == cheated]
-    assert rows and all(float(r["points"]) == 0 for r in rows), rows
+    assert rows and all(float(r["points"]) == 0 for r in rows), [(r["question"], r["points"]) for r in rows]
     if student == "dave":
         assert score(questions, "dave", "ch01") == 7
         assert float(totals["dave", "ch01"]["max_score"]) == sum(teach.points(teach.NOTEBOOKS / NAMES["ch01"]).values())
@@ -224,7 +277,7 @@ def test_broken_submissions_are_reported_and_the_others_graded(run, graded):
     assert any(line.startswith("graded  rita ch01: renamed notebook 01_perceptrons-Copy1.ipynb") for line in lines)
     assert any(line.startswith("graded  tim ch01") and "time limit" in line for line in lines), output
     assert "missing bob ch03" in lines
-    assert re.search(r"Summary: 16 graded, 5 failed, \d+ missing", output), output
+    assert re.search(r"Summary: 19 graded, 5 failed, \d+ missing", output), output
 
 
 def test_per_question_statuses_and_names(run):

@@ -16,7 +16,8 @@ course folder (``--course``, default ``nndl-course``).  The modules:
 bubblewrap), ``settings`` (what the course's config applies), ``collect`` (zip_collect), ``autograde``
 (each submission on its own), ``reports`` (grades, feedback, class list, due
 dates), ``feedback`` and ``late`` (nbgrader plugins), ``pack`` (the student
-pack), ``grading`` (helpers the locked test cells use), ``cli``.
+pack), ``grading`` (helpers the locked test cells use), ``judge`` (their comparisons, run
+outside the student's Python), ``cli``.
 """
 from nndl.teach.course import NOTEBOOKS, TeachError, chapters, points, release, setup_course, update_sources
 

@@ -6,7 +6,10 @@ name, with the nbgrader cells of the course's source: none lost, none
 copy-pasted), then copied afresh into the course's ``submitted/`` and graded by
 ``nbgrader autograde <chNN> --student <student>`` in a process of its own.
 So a submission that crashes its kernel, never ends or is broken stops only
-itself, and nothing else left in the course folder is graded.  Each problem is
+itself, and nothing else left in the course folder is graded.  The kernel runs
+in the sandbox (``nndl.teach.sandbox``) and only notes what the student's code
+gave on each test's inputs, in the run's ``observed/`` folder; the tests'
+comparisons run in nbgrader's process (``nndl.teach.judge``).  Each problem is
 reported in one line; nbgrader's full messages go to ``course/logs/``.
 """
 import collections
@@ -19,7 +22,7 @@ from pathlib import Path
 
 import nbformat
 
-from nndl.teach import sandbox
+from nndl.teach import grading, sandbox
 from nndl.teach.course import NOTEBOOKS, TeachError, nbgrader, setup_course
 
 TIMESTAMP = "timestamp.txt"  # when the student handed in (nbgrader's exchange, or the teacher's collect)
@@ -145,7 +148,9 @@ def grade_one(course, student, assignment, source, submission_folder, hide, sand
     with tempfile.TemporaryDirectory(prefix="nndl-grade-") as run:
         sandbox.write_kernelspec(run, sandboxed)
         env = dict(os.environ, JUPYTER_PATH=os.pathsep.join([run, os.environ.get("JUPYTER_PATH", "")]))
-        env.update({sandbox.RUN: run, sandbox.HIDE: os.pathsep.join(hide)})
+        observed = Path(run) / "observed"  # where the kernel's tests hand over what they saw, for the judge
+        observed.mkdir()
+        env.update({sandbox.RUN: run, sandbox.HIDE: os.pathsep.join(hide), grading.OBSERVED: str(observed)})
         try:
             result = nbgrader(course, "autograde", assignment, f"--student={student}", "--force",
                               capture=True, env=env, timeout=limit)

@@ -1,10 +1,19 @@
-"""nbgrader preprocessors: feedback without the hidden tests; graded cells not failed by what they print to stderr."""
+"""nbgrader preprocessors: graded tests judged outside the student's Python; feedback without the hidden tests;
+graded cells not failed by what they print to stderr."""
+import os
+from pathlib import Path
+
+import nbformat
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
 
 from nndl.learner import is_graded_test
+from nndl.teach import judge, sandbox
+from nndl.teach.grading import OBSERVED
 
 
 HIDDEN_FAILED = "a hidden test failed (its message stays hidden, as the test does)"
+NOT_JUDGED = "NotJudged"  # the error name of a test the judge could not judge (the message says why)
+JUDGED = "judged by the grader, outside the student's Python"
 
 
 class HideHiddenTests(ClearHiddenTests):
@@ -24,7 +33,7 @@ class HideHiddenTests(ClearHiddenTests):
         cell, resources = super().preprocess_cell(cell, resources, index)
         for output in cell.outputs:
             if output.output_type == "error":
-                if output.evalue not in cell.source:
+                if output.evalue not in cell.source and output.ename != NOT_JUDGED:
                     output.evalue = HIDDEN_FAILED
                 output.traceback = [f"{output.ename}: {output.evalue}"]
         return cell, resources
@@ -44,4 +53,64 @@ class StderrIsNoError(NbGraderPreprocessor):
             for output in cell.outputs:
                 if output.output_type == "stream" and output.name == "stderr":
                     output.name = "stdout"
+        return cell, resources
+
+
+class SplitJudge(NbGraderPreprocessor):
+    """Before ``Execute``: give each graded test cell only its first half, which hands ``seen`` over to the judge.
+
+    Only when ``python -m nndl.teach autograde`` grades (in its sandbox); under
+    nbgrader's own ``autograde`` the cells stay whole and run in the student's
+    Python, and the log says so.
+    """
+
+    def preprocess(self, nb, resources):
+        resources["nndl_tests"] = {}
+        if not os.environ.get(sandbox.RUN):
+            self.log.warning("graded without nndl's sandbox and judge: the students' code runs with your rights and "
+                             "the tests run in their Python.  Grade with `python -m nndl.teach autograde`.")
+            return nb, resources
+        return super().preprocess(nb, resources)
+
+    def preprocess_cell(self, cell, resources, index):
+        if is_graded_test(cell):
+            grade_id = cell.metadata.nbgrader["grade_id"]
+            try:
+                kernel, _ = judge.split(cell.source, grade_id)
+            except judge.Misjudged as e:
+                self.log.warning("%s; it runs whole in the student's Python", e)
+                return cell, resources
+            resources["nndl_tests"][grade_id] = cell.source
+            cell.source = kernel
+        return cell, resources
+
+
+class Judge(NbGraderPreprocessor):
+    """After ``Execute``: judge what each split test cell handed over, and fail the cell if the judge says no.
+
+    This runs in nbgrader's process, which ran no student code: it reads the
+    archives the kernel wrote (numbers only) and runs the teacher's judging
+    lines on them.  A cell that failed in the kernel stays failed; a cell the
+    judge fails gets an error output first (nbgrader scores a cell by its first
+    telling output, so nothing the kernel printed can count before it).  The
+    cell's whole source is put back, for the formgrader and the feedback.
+    """
+
+    def preprocess_cell(self, cell, resources, index):
+        source = resources.get("nndl_tests", {}).get(cell.metadata.get("nbgrader", {}).get("grade_id"))
+        if source is None:
+            return cell, resources
+        grade_id, cell.source = cell.metadata.nbgrader["grade_id"], source
+        if any(output.output_type == "error" for output in cell.outputs):
+            return cell, resources
+        try:
+            seen = judge.observations(Path(os.environ[OBSERVED]) / f"{grade_id}.npz")
+            failure = judge.verdict(source, grade_id, seen)
+        except judge.Misjudged as e:
+            failure = NOT_JUDGED, str(e), None
+        if failure:
+            name, message, line = failure
+            where = f" (line {line}{', a hidden test' if line and judge.in_hidden_tests(source, line) else ''})"
+            cell.outputs.insert(0, nbformat.v4.new_output("error", ename=name, evalue=message, traceback=[
+                JUDGED + (where if line else ""), f"{name}: {message}"]))
         return cell, resources

@@ -1,15 +1,32 @@
-"""Helpers for the locked, graded test cells: checks that an earlier cell cannot fake.
+"""Helpers for the locked, graded test cells: what the answer gave, noted as plain numbers, then judged.
 
-A graded cell runs in the same Python as the learner's cells, so it reloads
-this module first (``grading = importlib.reload(grading)``) and compares with
-Python's own arithmetic on plain floats and ints, not with ``np.allclose`` or
-``==`` on objects the learner made (either can be replaced in an unlocked
-cell).  ``forbidden`` makes the package's own functions refuse to run while
-the learner's answer is computed, so an exercise cannot be answered by them.
+A graded test cell has two halves.  The first runs the learner's code on the
+test's inputs and notes each result in ``seen`` (a ``Seen``: plain arrays of
+numbers, whatever object the learner returned).  The line
+``grading.hand_over(seen)`` ends that half; the lines after it judge ``seen``
+and need nothing else (the first half's imports are all they may use).
+
+In the learner's own copy the whole cell runs in the learner's Python, so the
+judging lines tell them at once what is wrong.  When a teacher grades a class,
+only the first half runs in the student's (sandboxed) Python: ``hand_over``
+writes ``seen`` to a ``.npy`` archive, and ``nndl.teach.judge`` runs the
+judging lines in the grader, a process that ran no student code.  No earlier
+cell can skip, rewrite or read the comparisons, since they never enter the
+student's Python.
+
+Even so, the helpers here compare with Python's own arithmetic on plain
+floats and ints, not with ``np.allclose`` on objects the learner made, and
+``forbidden`` makes the package's own functions refuse to run while the
+learner's answer is computed, so an exercise cannot be answered by them.
 """
 import contextlib
+import os
+import tempfile
 
 import numpy as np
+
+OBSERVED = "NNDL_OBSERVED"  # set in the grading kernel: the folder where hand_over writes what it saw
+NUMBERS = "biuf"            # the kinds of array an observation may be: booleans, integers, floats
 
 NUMBER_TYPES = (float, int, np.float64, np.float32, np.int64, np.int32)
 
@@ -24,11 +41,13 @@ def number(value, what):
 
 
 def bit(value, what):
-    """``value`` as a plain int, if it is exactly 0 or 1: an int, a float, a bool or their NumPy kinds.
+    """``value`` as a plain int, if it is exactly 0 or 1: an int, a float, a bool, their NumPy kinds, an array of one.
 
     The exercises ask for "the number 0 or 1", so 1.0 counts as 1; a
     subclass of any of these types does not count (its ``==`` could lie).
     """
+    if type(value) is np.ndarray and value.size == 1:
+        value = value.reshape(-1).tolist()[0]
     if type(value) not in NUMBER_TYPES + (bool, np.bool_):
         raise AssertionError(f"{what} should be the number 0 or 1, got {type(value).__name__}")
     if float(value) not in (0.0, 1.0):
@@ -90,3 +109,35 @@ def forbidden(*functions):
     finally:
         for f, code in saved:
             f.__code__ = code
+
+
+class Seen(dict):
+    """What the learner's code gave on a test's inputs, by name: each value a plain NumPy array of numbers.
+
+    Storing converts at once (``np.array``, no subclass kept), so a number
+    whose ``==`` lies, or a list of floats, arrives as the same plain array
+    the grader will read back from the archive.
+    """
+
+    def __setitem__(self, name, value):
+        try:
+            array = np.array(value)
+        except Exception as e:  # whatever the learner's object raises on conversion
+            raise AssertionError(f"{name} should be numbers; converting it raised {type(e).__name__}: {e}") from None
+        if array.dtype.kind not in NUMBERS:
+            raise AssertionError(f"{name} should be numbers (or True/False), got {type(value).__name__}"
+                                 + (f" of {array.dtype}" if type(value) is np.ndarray else ""))
+        super().__setitem__(str(name), array)
+
+
+def hand_over(seen, grade_id=None):
+    """Hand ``seen`` to the judging lines below it: in the learner's copy they run right here, so nothing to do;
+    in a class's grading kernel (the grader passes ``grade_id``) write it to ``$NNDL_OBSERVED/<grade_id>.npz``."""
+    folder = os.environ.get(OBSERVED)
+    if grade_id is None or not folder:
+        return
+    names = list(seen)
+    handle, temporary = tempfile.mkstemp(dir=folder, suffix=".npz")
+    with os.fdopen(handle, "wb") as f:
+        np.savez(f, np.array(names, dtype=str), *(seen[name] for name in names))
+    os.replace(temporary, os.path.join(folder, f"{grade_id}.npz"))

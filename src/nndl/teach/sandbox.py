@@ -11,12 +11,14 @@ which replaces itself with ``bwrap`` (Debian's ``bubblewrap``) around
 ``python -I -m ipykernel_launcher``.  Both start in the student's folder, and
 ``-I`` (isolated mode) keeps that folder off their import path, so that a
 handed-in ``fnmatch.py`` or ``ipykernel_launcher.py`` is not imported in their
-place (``autograde`` copies in only the notebook anyway).  The sandbox: the whole file system read-only, the course folder, the
-submissions and the course repository's notebooks and ``.git`` hidden under
+place (``autograde`` copies in only the notebook anyway).  The sandbox: only
+the system, the kernel's Python and the course's data in sight, read-only (no
+home folder, no other clone of the course); within those, the course folder,
+the submissions and the course repository's notebooks and ``.git`` hidden under
 empty folders (so the gradebook, the sources with their hidden tests and the
-classmates' notebooks are out of reach), a small fresh ``/tmp``, no network,
-processes of its own (``bwrap_command``), and an address-space limit.  Only the notebook's own
-folder stays writable.  With no network the kernel cannot use TCP on the
+classmates' notebooks are out of reach); a small fresh ``/tmp``, no network,
+processes of its own (``bwrap_command``), and an address-space limit.  Only the
+notebook's own folder and the run's stay writable.  With no network the kernel cannot use TCP on the
 loopback, so kernel and grader talk over Unix sockets (ZeroMQ's ``ipc``
 transport) in the run's folder.
 
@@ -36,6 +38,7 @@ HIDE = "NNDL_GRADING_HIDE"         # folders the kernel must not see, os.pathsep
 MEMORY = "NNDL_GRADING_MEMORY_MB"  # the kernel's address-space limit
 NO_FRONTEND = "NNDL_NO_FRONTEND"   # set in the kernel: widgets skip their interactive part
 TMP_MB = 512                       # the size of the kernel's /tmp
+SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/sys")  # shown read-only
 
 
 def available():
@@ -75,20 +78,41 @@ def python_folders(cwd):
     return sorted(f for f in folders if os.path.isabs(f) and os.path.isdir(f))
 
 
+def data_folders():
+    """The folders of the data the notebooks load: MNIST (shipped, or where NNDL_DATA_DIR says) and the sweeps."""
+    from nndl.mnist import DATA_DIR, SHIPPED_DIR
+    folders = {str(DATA_DIR), str(SHIPPED_DIR.parent)}
+    return sorted(f for f in folders if os.path.isdir(f))
+
+
 def bwrap_command(connection_file, cwd, run, hide):
     """The bwrap command line that starts ipykernel in the sandbox.
+
+    It sees only what it needs, read-only: the system's programs, libraries
+    and settings (``SYSTEM``), its Python with the packages and the data the
+    notebooks load; then its own folder and the run's, writable.  Nothing else
+    of the machine (home folders, other clones of the course, other courses)
+    is there at all, and the hidden folders within what it sees are empty.
 
     Its own process, IPC and host-name namespaces: the kernel sees only its own processes (in
     ``/proc`` too), cannot signal the grader or the next student's kernel, and every process it
     starts ends with it.  Its ``/tmp`` holds at most ``TMP_MB`` megabytes (memory the address-space
     limit does not count).
     """
-    command = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
-               "--size", str(TMP_MB * 2**20), "--tmpfs", "/tmp"]
-    for path in hide:  # a folder under an empty one; a file (a worktree's .git) under /dev/null
-        command += ["--size", str(2**20), "--tmpfs", path] if os.path.isdir(path) else ["--ro-bind", "/dev/null", path]
-    for folder in python_folders(cwd):  # read-only, over the empty /tmp and hidden folders
+    command = ["bwrap"]
+    for path in SYSTEM:  # merged /usr: /bin, /lib... are links into /usr
+        if os.path.islink(path):
+            command += ["--symlink", os.readlink(path), path]
+        elif os.path.isdir(path):
+            command += ["--ro-bind", path, path]
+    command += ["--dev", "/dev", "--proc", "/proc", "--size", str(TMP_MB * 2**20), "--tmpfs", "/tmp"]
+    shown = python_folders(cwd) + data_folders()
+    for folder in shown:  # read-only, over the empty /tmp
         command += ["--ro-bind", folder, folder]
+    for path in hide:  # within what is shown: a folder under an empty one, a file (a worktree's .git) under /dev/null
+        if any(os.path.commonpath([path, folder]) == folder for folder in SYSTEM + tuple(shown)):
+            empty = ["--size", str(2**20), "--tmpfs", path] if os.path.isdir(path) else ["--ro-bind", "/dev/null", path]
+            command += empty
     for folder in (cwd, run):
         command += ["--bind", folder, folder]
     # --as-pid-1: the kernel is its namespace's first process, so that when it ends every process it

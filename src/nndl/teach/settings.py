@@ -25,13 +25,15 @@ def cell_timeout(cell):
 
 
 def autograde_steps():
-    """nbgrader's autograde preprocessors, with ``StderrIsNoError`` right after the cells are run."""
+    """nbgrader's autograde preprocessors: the graded tests split before the cells are run, then
+    ``StderrIsNoError`` and the judge right after."""
     from nbgrader.converters.autograde import Autograde
     from nbgrader.preprocessors import Execute
 
-    from nndl.teach.feedback import StderrIsNoError
+    from nndl.teach.feedback import Judge, SplitJudge, StderrIsNoError
     steps = Autograde.class_traits()["autograde_preprocessors"].make_dynamic_default()
-    steps.insert(steps.index(Execute) + 1, StderrIsNoError)
+    at = steps.index(Execute)
+    steps[at:at + 1] = [SplitJudge, Execute, StderrIsNoError, Judge]
     return steps
 
 
