@@ -204,8 +204,35 @@ def check_regularisation_explorer(run):
     check_sliders(run.page, explorer, [("run", "ArrowRight", "λ = 0.1"), ("run", "ArrowRight", "λ = 1")])
 
 
+def check_universality_explorers(run):
+    """Notebook 12: w and b move the step; each bump height redraws the design and its score, up to the book's goal."""
+    from playwright.sync_api import expect
+
+    from nndl import universality
+
+    page = run.page
+    steps = page.locator(".widget-interact").first
+    steps.scroll_into_view_if_needed()
+    check_sliders(page, steps, [("weight w", "ArrowRight", "9"), ("bias b", "ArrowLeft", "−5")])
+    design = page.locator(".widget-vbox:has(> .nndl-design-status)")
+    plot, status = design.locator("img.nndl-design-plot"), design.locator(".nndl-design-status")
+    design.scroll_into_view_if_needed()
+    picture = settled_image(plot, page)
+    heights = [0.0] * 5
+    for k, target in enumerate(round(h, 1) for h in universality.heights_for(universality.f, 5)):  # the course's
+        presses = int(round(abs(target) * 10))
+        readout = press_slider(page, slider(design, f"h{k + 1}"), "ArrowRight" if target > 0 else "ArrowLeft", presses)
+        assert readout == f"{target:.1f}".replace("-", "−"), (k, readout)
+        heights[k] = target
+        picture = settled_image(plot, page, previous=picture)
+        deviation = universality.average_deviation(universality.equal_bumps(heights))
+        expect(status).to_have_text(universality.deviation_text(deviation))
+    assert "goal reached" in status.inner_text()
+    design.screenshot(path=str(ARTIFACTS / "12_universality-goal-reached.png"))
+
+
 CHECKS = {"02": check_sigmoid_explorer, "03": check_descent_explorer, "06": check_live_curve, "07": check_lab, "08": check_neuron_explorer,
-          "09": check_regularisation_explorer}
+          "09": check_regularisation_explorer, "12": check_universality_explorers}
 
 
 # ----- the test -------------------------------------------------------------------------------------------

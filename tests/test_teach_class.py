@@ -152,6 +152,7 @@ def backprop_mini_batch(net, X, Y):
         ("gus", "ch01"): renamed_id,
         ("tim", "ch01"): append(append(solution("ch01"), PROBE), "while True:\n    pass"),
         ("lara", "ch01"): late,
+        ("lars", "ch01"): solution("ch01"),  # as late as lara, with an extension
         ("blanche", "ch01"): early(released(course, "ch01"), BLANK_THE_TESTS),
         ("swen", "ch01"): early(released(course, "ch01"), SWALLOW_ERRORS),
         ("fay", "ch01"): answer(answer(answer(early(released(course, "ch01"), FAKE_GRADING), "nb01_perceptron",
@@ -181,7 +182,8 @@ def graded(tmp_path_factory):
             path.write_text(notebook)
         else:
             nbformat.write(notebook, path)
-    (submitted / "lara" / "ch01" / "timestamp.txt").write_text("2026-01-02 12:00:00.000000 UTC")
+    for student in ("lara", "lars"):
+        (submitted / student / "ch01" / "timestamp.txt").write_text("2026-01-02 12:00:00.000000 UTC")
     (root / "class.csv").write_text("id,name,email\nalice,Alice Liddell,alice@example.org\nbob,Bob,\n")
     return course, submitted, root
 
@@ -192,6 +194,8 @@ def run(graded):
     course, submitted, root = graded
     common = ["--course", str(course)]
     assert cli.main(common + ["due", "ch01", "2026-01-01 00:00:00 UTC"]) == 0
+    assert cli.main(common + ["extend", "lars", "ch01", "3"]) == 0
+    assert cli.main(common + ["extend", "lars", "ch99", "3"]) == 2 and cli.main(common + ["extend", "lars", "ch01", "-1"]) == 2
     output = io.StringIO()
     with contextlib.redirect_stdout(output):
         status = cli.main(common + ["autograde", str(submitted)])
@@ -231,6 +235,10 @@ def test_honest_students_get_what_they_earned(run):
     assert score(questions, "rita", "ch01") == 10, "a renamed notebook is graded under the assignment's name"
     assert score(questions, "lara", "ch01") == 10 and float(totals["lara", "ch01"]["late_submission_penalty"]) == 2
     assert float(totals["alice", "ch01"]["late_submission_penalty"]) == 0
+    assert score(questions, "lars", "ch01") == 10 and float(totals["lars", "ch01"]["late_submission_penalty"]) == 0, \
+        "an extension of 3 days covers a day and a half late"
+    assert "graded  alice ch01: no timestamp.txt: when it was handed in is unknown, graded as on time" in output
+    assert "graded  alice ch03\n" in output, "no due date for ch03: nothing to say"
 
 
 @pytest.mark.parametrize("student, name", [("dave", "ch01"), ("erin", "ch01"), ("frank", "ch03"), ("frank", "ch04"),
@@ -277,7 +285,7 @@ def test_broken_submissions_are_reported_and_the_others_graded(run, graded):
     assert any(line.startswith("graded  rita ch01: renamed notebook 01_perceptrons-Copy1.ipynb") for line in lines)
     assert any(line.startswith("graded  tim ch01") and "time limit" in line for line in lines), output
     assert "missing bob ch03" in lines
-    assert re.search(r"Summary: 19 graded, 5 failed, \d+ missing", output), output
+    assert re.search(r"Summary: 20 graded, 5 failed, \d+ missing", output), output
 
 
 def test_per_question_statuses_and_names(run):

@@ -35,6 +35,7 @@ import math
 import operator
 import os
 import stat
+import sys
 import zlib
 from pathlib import Path
 from numbers import Integral
@@ -44,8 +45,15 @@ import numpy as np
 
 from .messages import kind_of_file
 
-SHIPPED_DIR = Path(__file__).resolve().parents[2] / "data" / "mnist"
-"""Where the course's repository keeps MNIST."""
+def shipped_data():
+    """The folder of the data shipped with the course: the repository's ``data/`` when the package runs from it
+    (a clone, an editable install), else ``share/nndl`` under the environment, where ``pip install`` puts it."""
+    repository = Path(__file__).resolve().parents[2] / "data"
+    return repository if (repository / "mnist").is_dir() else Path(sys.prefix) / "share" / "nndl"
+
+
+SHIPPED_DIR = shipped_data() / "mnist"
+"""Where the course keeps MNIST."""
 
 DATA_DIR = Path(os.environ.get("NNDL_DATA_DIR", SHIPPED_DIR))
 """The MNIST files loaded by default; set the environment variable NNDL_DATA_DIR to move them."""

@@ -37,7 +37,7 @@ from .costs import COSTS, check_cost
 from .folded import FoldedNetwork
 from .functions import quadratic_cost_derivative, sigmoid, sigmoid_prime
 from .persistence import read_network_arrays, write_network_arrays
-from .training import (History, Schedule, TrainingWarning, check_finite, count_correct, epoch_line,
+from .training import (History, Schedule, TrainingWarning, check_finite, count_correct, epoch_line, layer_speeds,
                        one_blas_thread, progress_bar, saturation, total_cost, warn_if_saturated, weight_decay)
 
 FORMAT_VERSION = 1
@@ -120,7 +120,8 @@ class Network:
     # ----- training -----------------------------------------------------------------------
     def SGD(self, training_data, epochs, mini_batch_size, eta, test_data=None, *, lmbda=0.0, mu=0.0, dropout=0.0,
             early_stopping_n=0, halve_eta_n=0, quiet=False, progress=False, monitor_cost=False,
-            monitor_training_accuracy=False, monitor_evaluation_cost=False, callback=None):
+            monitor_training_accuracy=False, monitor_evaluation_cost=False, track_layer_speeds=False,
+            callback=None):
         """Train the network using mini-batch stochastic gradient descent.
 
         ``training_data`` is a list of tuples ``(x, y)`` representing the
@@ -171,6 +172,10 @@ class Network:
         * ``monitor_training_accuracy`` and ``monitor_evaluation_cost`` add
           to ``monitor_cost``; a cost includes the L2 term (λ/2n) Σ w² with n
           the size of the data measured, as in the book's ``total_cost``.
+
+        Chapter 5: ``track_layer_speeds=True`` records each hidden layer's
+        speed of learning ‖δ^l‖ on the training data (``training.layer_speeds``)
+        before training and after each epoch, in ``history.layer_speeds``.
         """
         check_count("epochs", epochs, minimum=0)
         check_count("mini_batch_size", mini_batch_size, minimum=1)
@@ -192,6 +197,8 @@ class Network:
         with one_blas_thread():  # tells a saturation that training causes from one it starts with
             saturated_before = saturation(self, X[:100])
         warned = False
+        if track_layer_speeds:
+            history.layer_speeds.append(layer_speeds(self, X, Y))
         velocities = None  # momentum's: one per weight and bias, zero at the start, kept from epoch to epoch
         for j in range(epochs):
             eta = schedule.eta
@@ -215,6 +222,8 @@ class Network:
                 history.evaluation_cost.append(total_cost(self, X_test, labels_test, lmbda))
             if test_data is not None:
                 history.test_correct.append(count_correct(self, X_test, labels_test))
+            if track_layer_speeds:
+                history.layer_speeds.append(layer_speeds(self, X, Y))
             if not quiet:
                 print(epoch_line(j, history, chapter3=self.cost is not None))
             note = schedule.after_epoch(history.test_correct)

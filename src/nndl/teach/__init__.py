@@ -7,6 +7,7 @@
     python -m nndl.teach feedback [ch01 ...]                     # HTML feedback, hidden tests removed
     python -m nndl.teach students class.csv                      # names and emails (columns id, name, email)
     python -m nndl.teach due ch01 "2027-03-01 23:59:00 UTC"      # due date; the late penalty is in the config
+    python -m nndl.teach extend STUDENT ch01 2                   # two more days for one student
     python -m nndl.teach student-pack [--zip]                    # the course for students, without solutions
     python -m nndl.teach points                                  # points per notebook
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import nbformat
 
-from nndl.teach import grading, sandbox
+from nndl.teach import grading, late, sandbox
 from nndl.teach.course import NOTEBOOKS, TeachError, nbgrader, setup_course
 
 TIMESTAMP = "timestamp.txt"  # when the student handed in (nbgrader's exchange, or the teacher's collect)
@@ -141,9 +141,12 @@ def grade_one(course, student, assignment, source, submission_folder, hide, sand
         check_metadata(notebook, nbformat.read(source, as_version=4))
     except Rejected as e:
         return Outcome(student, assignment, "failed", str(e))
-    left_out = stage(submission_folder, path, notebook, course / "submitted" / student / assignment, source.name)
+    target = course / "submitted" / student / assignment
+    left_out = stage(submission_folder, path, notebook, target, source.name)
     if left_out:
         note = "; ".join(filter(None, [note, f"left out (only the notebook is graded): {', '.join(left_out)}"]))
+    if late.before_grading(course, student, assignment) and not (target / TIMESTAMP).is_file():
+        note = "; ".join(filter(None, [note, f"no {TIMESTAMP}: when it was handed in is unknown, graded as on time"]))
     limit = TIME_LIMIT.get(assignment, DEFAULT_TIME_LIMIT)
     with tempfile.TemporaryDirectory(prefix="nndl-grade-") as run:
         sandbox.write_kernelspec(run, sandboxed)

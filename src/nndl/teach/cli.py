@@ -2,7 +2,7 @@
 import argparse
 import sys
 
-from nndl.teach import autograde as grading, collect, pack, reports
+from nndl.teach import autograde as grading, collect, late, pack, reports
 from nndl.teach.course import (NOTEBOOKS, TeachError, chapters, course_assignments, graded_by_hand, points, release,
                                update_sources)
 
@@ -38,6 +38,10 @@ def parser():
     due = commands.add_parser("due", help="set an assignment's due date")
     due.add_argument("assignment")
     due.add_argument("date", help='e.g. "2027-03-01 23:59:00 Europe/Paris"')
+    extend = commands.add_parser("extend", help="give one student more days for one assignment (0 takes them back)")
+    extend.add_argument("student")
+    extend.add_argument("assignment")
+    extend.add_argument("days", type=float)
     student_pack = commands.add_parser("student-pack", help="the course for students, without the solutions")
     student_pack.add_argument("--out", default="nndl-student", help="the folder to write (default: nndl-student)")
     student_pack.add_argument("--zip", action="store_true", help="write OUT.zip instead of a folder")
@@ -78,6 +82,10 @@ def run(args):
     elif args.command == "due":
         reports.set_due_date(args.course, args.assignment, args.date)
         print(f"{args.assignment} is due {args.date}")
+    elif args.command == "extend":
+        late.extend(args.course, args.student, args.assignment, args.days)
+        print(f"{args.student} has {args.days:g} more days for {args.assignment}; it counts from the next autograde of "
+              f"their work (python -m nndl.teach autograde SUBMITTED {args.assignment} --student {args.student})")
     else:
         print(f"Student pack written to {pack.student_pack(args.course, args.out, args.notebooks, args.zip)}")
     return 0

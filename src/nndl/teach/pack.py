@@ -43,7 +43,7 @@ def student_pack(course, out, notebooks=NOTEBOOKS, as_zip=False):
         pack = Path(tmp) / out.name
         shutil.copytree(Path(nndl.__file__).parent, pack / "src" / "nndl",
                         ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-        shutil.copytree(mnist.DATA_DIR.parent, pack / "data")  # MNIST and the shipped learning-rate sweep
+        shutil.copytree(mnist.SHIPPED_DIR.parent, pack / "data")  # MNIST and the shipped learning-rate sweep
         for name in ("pyproject.toml", "course.py", "LICENSE"):
             if (repository / name).exists():
                 shutil.copy(repository / name, pack / name)
