@@ -189,3 +189,36 @@ def test_no_hint_gives_the_answer(capsys):
     w, b, a0, y = ch13.CHAIN_CASES[0]
     out = assert_rejects(capsys, ch13.check_chain_gradient, (lambda w, b, a0, y: np.zeros(len(w)),), "is off")
     assert not any(f"{g:.3g}" in out for g in ch13.chain_gradient_reference(w, b, a0, y))
+
+
+# ----- Exercise 8, answered in words: the numbers its model answer states -----------------------------------------
+
+@pytest.mark.parametrize("w1", [1.0, 0.1, 0.01, -0.5, 3.0])
+def test_the_identity_neuron_is_x_plus_a_constant_within_w1_squared_over_96(w1):
+    """b = -w1/2, w2 = 4/w1: w2 σ(w1 x + b) = x + (2/w1 - 1/2) + an error of at most w1²/96 on [0, 1], for any w1;
+    its slope w1 w2 σ'(w1 x + b) lies between 1 - w1²/16 and 1."""
+    x = np.linspace(0.0, 1.0, 10_001)
+    b, w2 = -w1 / 2, 4 / w1
+    error = w2 * sigmoid(w1 * x + b) - (2 / w1 - 1 / 2) - x
+    assert np.abs(error).max() <= w1 ** 2 / 96 * (1 + 1e-9)
+    slope = w1 * w2 * sigmoid_prime(w1 * x + b)
+    assert 1 - w1 ** 2 / 16 <= slope.min() and slope.max() <= 1 + 1e-12
+
+
+def test_the_identity_neurons_error_follows_the_taylor_series_and_shrinks_like_w1_squared():
+    """σ(u) = 1/2 + u/4 - u³/48 + O(u⁵), so the error is -w1² Δ³/12 + ...: largest at the ends, about w1²/96."""
+    u = 1e-2
+    assert (sigmoid(u) - 1 / 2 - u / 4) / u ** 3 == pytest.approx(-1 / 48, rel=1e-3)
+    for w1 in (0.1, 0.01):
+        x = np.array([0.0, 1.0])
+        error = 4 / w1 * sigmoid(w1 * (x - 1 / 2)) - (2 / w1 - 1 / 2) - x
+        np.testing.assert_allclose(error, -w1 ** 2 * (x - 1 / 2) ** 3 / 12, rtol=w1 ** 2)
+
+
+def test_no_bias_removes_the_identity_neurons_constant_when_w1_is_small():
+    """At x = 0 the output w2 σ(b) is 1/(w1 (1 - σ(b))) >= 1/w1 times its slope w2 w1 σ'(b), whatever b and w2."""
+    b = np.linspace(-30.0, 30.0, 601)
+    for w1 in (1.0, 0.1):
+        ratio = sigmoid(b) / (w1 * sigmoid_prime(b))
+        np.testing.assert_allclose(ratio, 1 / (w1 * (1 - sigmoid(b))))
+        assert ratio.min() >= 1 / w1

@@ -304,3 +304,14 @@ def test_one_assignments_failed_feedback_does_not_stop_the_others(tmp_path, monk
     with pytest.raises(teach.TeachError, match="the feedback of ch01 failed"):
         reports.feedback(tmp_path)
     assert ran == ["ch01", "ch02", "ch03"]
+
+
+def test_submissions_are_graded_one_per_core_as_memory_allows(tmp_path, monkeypatch, capsys):
+    from nndl.teach import autograde
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
+    assert autograde.default_jobs() == min(4, os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // (5 * 2**30))
+    monkeypatch.setattr(sandbox, "memory_limit", lambda: 2**50)  # kernels larger than the machine: one at a time
+    assert autograde.default_jobs() == 1
+    (tmp_path / "submitted" / "alice" / "ch01").mkdir(parents=True)
+    assert cli.main(["--course", str(tmp_path / "c"), "autograde", str(tmp_path / "submitted"), "--jobs", "0"]) == 2
+    assert "--jobs 0: grade at least 1 submission at a time" in capsys.readouterr().err

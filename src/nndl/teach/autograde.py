@@ -13,10 +13,12 @@ comparisons run in nbgrader's process (``nndl.teach.judge``).  Each problem is
 reported in one line; nbgrader's full messages go to ``course/logs/``.
 """
 import collections
+import concurrent.futures
 import os
 import shutil
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +30,7 @@ from nndl.teach.course import NOTEBOOKS, TeachError, nbgrader, setup_course
 TIMESTAMP = "timestamp.txt"  # when the student handed in (nbgrader's exchange, or the teacher's collect)
 TIME_LIMIT = {"ch06": 1800}  # seconds for a whole submission; the others get DEFAULT_TIME_LIMIT
 DEFAULT_TIME_LIMIT = 600
+GRADEBOOK = threading.Lock()
 
 
 @dataclass
@@ -145,7 +148,9 @@ def grade_one(course, student, assignment, source, submission_folder, hide, sand
     left_out = stage(submission_folder, path, notebook, target, source.name)
     if left_out:
         note = "; ".join(filter(None, [note, f"left out (only the notebook is graded): {', '.join(left_out)}"]))
-    if late.before_grading(course, student, assignment) and not (target / TIMESTAMP).is_file():
+    with GRADEBOOK:  # one writer at a time from this process; nbgrader's own wait their turn in SQLite
+        due = late.before_grading(course, student, assignment)
+    if due and not (target / TIMESTAMP).is_file():
         note = "; ".join(filter(None, [note, f"no {TIMESTAMP}: when it was handed in is unknown, graded as on time"]))
     limit = TIME_LIMIT.get(assignment, DEFAULT_TIME_LIMIT)
     with tempfile.TemporaryDirectory(prefix="nndl-grade-") as run:
@@ -154,12 +159,15 @@ def grade_one(course, student, assignment, source, submission_folder, hide, sand
         observed = Path(run) / "observed"  # where the kernel's tests hand over what they saw, for the judge
         observed.mkdir()
         env.update({sandbox.RUN: run, sandbox.HIDE: os.pathsep.join(hide), grading.OBSERVED: str(observed)})
-        try:
-            result = nbgrader(course, "autograde", assignment, f"--student={student}", "--force",
-                              capture=True, env=env, timeout=limit)
-            log = result.stdout + result.stderr
-        except subprocess.TimeoutExpired as e:  # nbgrader is killed, and the kernel with it (--die-with-parent)
-            log, result = str(e), None
+        for attempt in range(3):  # another submission's nbgrader may hold the gradebook for a moment
+            try:
+                result = nbgrader(course, "autograde", assignment, f"--student={student}", "--force",
+                                  capture=True, env=env, timeout=limit)
+                log = result.stdout + result.stderr
+            except subprocess.TimeoutExpired as e:  # nbgrader is killed, and the kernel with it (--die-with-parent)
+                log, result = str(e), None
+            if result is None or "database is locked" not in log:
+                break
     logs = course / "logs"
     logs.mkdir(exist_ok=True)
     (logs / f"autograde-{student}-{assignment}.log").write_text(log)
@@ -173,9 +181,9 @@ def grade_one(course, student, assignment, source, submission_folder, hide, sand
     return Outcome(student, assignment, "graded", note)
 
 
-def autograde(course, submitted, only=None, sandboxed=True, notebooks=NOTEBOOKS, progress=print, who=None):
+def autograde(course, submitted, only=None, sandboxed=True, notebooks=NOTEBOOKS, progress=print, who=None, jobs=None):
     """Autograde every submission in ``submitted`` (only the assignments in ``only``, and only the students in
-    ``who``, if given: to grade one student again).
+    ``who``, if given: to grade one student again), ``jobs`` at a time (default: ``default_jobs()``).
 
     Returns one Outcome per student and assignment: graded, failed (with the
     reason) or missing.  Without a working sandbox this refuses to run unless
@@ -185,6 +193,8 @@ def autograde(course, submitted, only=None, sandboxed=True, notebooks=NOTEBOOKS,
     submitted = Path(submitted).resolve()
     if not submitted.is_dir():
         raise TeachError(f"no folder {submitted}: collect the submissions as SUBMITTED/<student>/<chNN>/<notebook>.ipynb")
+    if jobs is not None and jobs < 1:
+        raise TeachError(f"--jobs {jobs}: grade at least 1 submission at a time")
     for name in only or ():
         if name not in assignments:
             raise TeachError(f"no assignment {name}: the assignments are {', '.join(assignments)}")
@@ -207,16 +217,31 @@ def autograde(course, submitted, only=None, sandboxed=True, notebooks=NOTEBOOKS,
     for name in asked:
         if not (course / "release" / name).is_dir():
             nbgrader(course, "generate_assignment", name, "--force")  # registers the tests in the gradebook
-    outcomes = []
+    outcomes, work = [], []
     for student in students:
         strays = sorted(p.name for p in student.iterdir() if p.name not in assignments and not p.name.startswith("."))
         if strays and not only:
             outcomes.append(Outcome(student.name, "-", "failed", f"not in the layout <student>/<chNN>/: {', '.join(strays)}"))
-            progress(outcomes[-1])
         for name in asked:
             if (student.name, name) in present:
-                outcomes.append(grade_one(course, student.name, name, assignments[name], student / name, hide, sandboxed))
+                work.append((course, student.name, name, assignments[name], student / name, hide, sandboxed))
             else:
                 outcomes.append(Outcome(student.name, name, "missing"))
+    for outcome in outcomes:
+        progress(outcome)
+    with concurrent.futures.ThreadPoolExecutor(jobs or default_jobs()) as pool:  # each job waits on its nbgrader
+        for done in concurrent.futures.as_completed([pool.submit(grade_one, *job) for job in work]):
+            outcomes.append(done.result())
             progress(outcomes[-1])
-    return outcomes
+    order = {(s.name, name): i for i, (s, name) in enumerate((s, name) for s in students for name in ["-"] + asked)}
+    return sorted(outcomes, key=lambda o: order[o.student, o.assignment])
+
+
+def default_jobs():
+    """How many submissions to grade at once: one per core, as long as each kernel's memory limit fits in memory."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError):  # no such figure on this system
+        return cores
+    return max(1, min(cores, memory // (sandbox.memory_limit() + 2**30)))  # the kernel, and nbgrader beside it

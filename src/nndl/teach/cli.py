@@ -27,6 +27,8 @@ def parser():
     grade.add_argument("assignments", nargs="*", help="grade only these, e.g. ch01 (default: every one submitted)")
     grade.add_argument("--student", action="append", metavar="ID",
                        help="grade only this student (again); repeat for several")
+    grade.add_argument("--jobs", type=int, metavar="N",
+                       help="grade N submissions at once (default: one per core, as memory allows)")
     grade.add_argument("--no-sandbox", action="store_true",
                        help="run the students' code with your rights when no sandbox is available (unsafe)")
     export = commands.add_parser("grades", help="export the grades as CSV: totals and one row per question")
@@ -66,7 +68,8 @@ def run(args):
         print(f"Submissions filed in {folder}; grade them with: python -m nndl.teach autograde {folder} {args.assignment}")
     elif args.command == "autograde":
         outcomes = grading.autograde(args.course, args.submitted, args.assignments, not args.no_sandbox,
-                                     args.notebooks, progress=lambda o: print(o, flush=True), who=args.student)
+                                     args.notebooks, progress=lambda o: print(o, flush=True), who=args.student,
+                                     jobs=args.jobs)
         reports.record_failures(args.course, outcomes)
         counts = {s: sum(o.status == s for o in outcomes) for s in ("graded", "failed", "missing")}
         print(f"Summary: {counts['graded']} graded, {counts['failed']} failed, {counts['missing']} missing"

@@ -41,6 +41,11 @@ TMP_MB = 512                       # the size of the kernel's /tmp
 SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/sys")  # shown read-only
 
 
+def memory_limit():
+    """The kernel's address-space limit in bytes: 4 GB, or ``$NNDL_GRADING_MEMORY_MB`` megabytes."""
+    return int(os.environ.get(MEMORY, "4096")) * 2**20
+
+
 def available():
     """None if bubblewrap can sandbox a process here, else the reason it cannot."""
     if shutil.which("bwrap") is None:
@@ -132,7 +137,7 @@ def main(argv=None):
     if not run:
         sys.exit(f"{RUN} is not set: the sandbox is started by `python -m nndl.teach autograde`")
     hide = [h for h in os.environ.get(HIDE, "").split(os.pathsep) if h]
-    limit = int(os.environ.get(MEMORY, "4096")) * 2**20
+    limit = memory_limit()
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     command = bwrap_command(os.path.abspath(argv[1]), os.getcwd(), run, hide)
     os.execvp(command[0], command)
