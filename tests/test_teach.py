@@ -250,15 +250,34 @@ def test_student_pack_has_no_solutions(released, tmp_path):
     ("moodle", ["Alice Liddell_1001_assignsubmission_file_/01_perceptrons.ipynb",
                 "Bob Builder_1002_assignsubmission_file_/01_perceptrons-1.ipynb"]),
 ])
-def test_collect_a_learning_platforms_archive(released, tmp_path, platform, names):
-    archive = tmp_path / "download.zip"
-    with zipfile.ZipFile(archive, "w") as z:
-        for name in names:
-            z.write(teach.chapters()["ch01"], name)
+def test_collect_a_learning_platforms_archive(released, tmp_path, platform, names, capsys):
+    archive = download(tmp_path, names)
     shutil.rmtree(released / "submitted", ignore_errors=True)
     assert cli.main(["--course", str(released), "collect", "ch01", str(archive), "--pattern", platform]) == 0
     filed = sorted(str(p.relative_to(released / "submitted")) for p in (released / "submitted").glob("*/*/*.ipynb"))
     assert filed == ["1001/ch01/01_perceptrons.ipynb", "1002/ch01/01_perceptrons-1.ipynb"]
+    late = "1002 ch01: marked late by the platform, but ch01 has no due date"
+    assert (late in capsys.readouterr().out) == (platform == "canvas")
+
+
+def download(folder, names):
+    archive = folder / "download.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for name in names:
+            z.write(teach.chapters()["ch01"], name)
+    return archive
+
+
+def test_a_file_marked_late_without_a_time_is_charged_at_least_a_day(tmp_path, capsys):
+    course = tmp_path / "course"
+    teach.release(course, only=["ch01"])
+    assert cli.main(["--course", str(course), "due", "ch01", "2027-03-01 23:59:00 UTC"]) == 0
+    archive = download(tmp_path, ["liddellalice_1001_5001_01_perceptrons.ipynb",
+                                  "builderbob_LATE_1002_5002_01_perceptrons.ipynb"])
+    assert cli.main(["--course", str(course), "collect", "ch01", str(archive), "--pattern", "canvas"]) == 0
+    assert "1002 ch01: marked late by the platform, which gives no time: charged as one day late" in capsys.readouterr().out
+    assert (course / "submitted" / "1002" / "ch01" / "timestamp.txt").read_text() == "2027-03-01 23:59:01.000000 UTC"
+    assert not (course / "submitted" / "1001" / "ch01" / "timestamp.txt").exists()
 
 
 def test_each_cell_gets_a_time_limit_that_fits_it():
@@ -315,3 +334,29 @@ def test_submissions_are_graded_one_per_core_as_memory_allows(tmp_path, monkeypa
     (tmp_path / "submitted" / "alice" / "ch01").mkdir(parents=True)
     assert cli.main(["--course", str(tmp_path / "c"), "autograde", str(tmp_path / "submitted"), "--jobs", "0"]) == 2
     assert "--jobs 0: grade at least 1 submission at a time" in capsys.readouterr().err
+
+
+def test_a_time_the_exchange_never_saw_is_not_believed(tmp_path, capsys):
+    """nbgrader's submit writes timestamp.txt on the student's side; the exchange's file times are kept instead."""
+    import datetime
+    course, exchange = tmp_path / "course", tmp_path / "exchange"
+    teach.release(course, only=["ch01"])
+    config = course / "nbgrader_config.py"
+    config.write_text(config.read_text() + f"c.Exchange.root = {str(exchange)!r}\n")
+    inbound = exchange / "nndl" / "inbound"
+    inbound.mkdir(parents=True)
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+    for student, claimed in (("forger", "2026-01-01 10:00:00.000000 UTC"), ("honest", now)):
+        folder = inbound / f"{student}+ch01+{claimed}+x1y2"
+        folder.mkdir()
+        shutil.copy(course / "release" / "ch01" / "01_perceptrons.ipynb", folder)
+        (folder / "timestamp.txt").write_text(claimed)
+    assert cli.main(["--course", str(course), "collect", "ch01"]) == 0
+    out = capsys.readouterr().out
+    forged = course / "submitted" / "forger" / "ch01"
+    assert "forger ch01: timestamp.txt says 2026-01-01 10:00:00.000000 UTC, but the exchange received it at" in out
+    assert (forged / "timestamp-claimed.txt").read_text() == "2026-01-01 10:00:00.000000 UTC\n"
+    assert (forged / "timestamp.txt").read_text()[:10] == now[:10]
+    assert (course / "submitted" / "honest" / "ch01" / "timestamp.txt").read_text() == now
+    assert "honest" not in out
+    assert cli.main(["--course", str(course), "collect", "ch01", "download.zip"]) == 2  # an archive needs --pattern

@@ -25,9 +25,9 @@ from pathlib import Path
 import nbformat
 
 from nndl.teach import grading, late, sandbox
+from nndl.teach.collect import CLAIMED, TIMESTAMP
 from nndl.teach.course import NOTEBOOKS, TeachError, nbgrader, setup_course
 
-TIMESTAMP = "timestamp.txt"  # when the student handed in (nbgrader's exchange, or the teacher's collect)
 TIME_LIMIT = {"ch06": 1800}  # seconds for a whole submission; the others get DEFAULT_TIME_LIMIT
 DEFAULT_TIME_LIMIT = 600
 GRADEBOOK = threading.Lock()
@@ -105,7 +105,7 @@ def stage(submission_folder, path, notebook, target, name):
     is already the course's own (after ``zip_collect``), its other files are
     moved to ``left-out/<student>/<chNN>/`` in the course, not deleted.
     """
-    others = sorted(p.name for p in submission_folder.iterdir() if p.name not in (path.name, TIMESTAMP))
+    others = sorted(p.name for p in submission_folder.iterdir() if p.name not in (path.name, TIMESTAMP, CLAIMED))
     if target.resolve() == submission_folder.resolve():
         aside = target.parents[2] / "left-out" / target.parent.name / target.name
         for other in others:
@@ -116,8 +116,9 @@ def stage(submission_folder, path, notebook, target, name):
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
-    if (submission_folder / TIMESTAMP).is_file():
-        shutil.copy(submission_folder / TIMESTAMP, target / TIMESTAMP)
+    for name in (TIMESTAMP, CLAIMED):
+        if (submission_folder / name).is_file():
+            shutil.copy(submission_folder / name, target / name)
     nbformat.write(notebook, target / name)
     return others
 

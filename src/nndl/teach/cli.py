@@ -1,6 +1,7 @@
 """``python -m nndl.teach``: the teacher's commands (see ``nndl.teach``)."""
 import argparse
 import sys
+from pathlib import Path
 
 from nndl.teach import autograde as grading, collect, late, pack, reports
 from nndl.teach.course import (NOTEBOOKS, TeachError, chapters, course_assignments, graded_by_hand, points, release,
@@ -17,11 +18,12 @@ def parser():
     rel.add_argument("assignments", nargs="*", help="e.g. ch01 ch02 (default: all)")
     rel.add_argument("--update-sources", action="store_true",
                      help="first copy the course's notebooks over the course folder's source/ (a backup is kept)")
-    zipped = commands.add_parser("collect", help="file the notebooks of a learning platform's archive (zip_collect)")
+    zipped = commands.add_parser("collect", help="collect from nbgrader's exchange, or file the notebooks of a "
+                                 "learning platform's archive (zip_collect)")
     zipped.add_argument("assignment")
-    zipped.add_argument("archive", help="the zip file downloaded from the platform")
-    zipped.add_argument("--pattern", required=True,
-                        help="canvas, moodle or a regular expression with the groups student_id and file_id")
+    zipped.add_argument("archive", nargs="?", help="the zip file downloaded from the platform (none: the exchange)")
+    zipped.add_argument("--pattern", help="canvas, moodle or a regular expression with the groups student_id and "
+                        "file_id (with an archive)")
     grade = commands.add_parser("autograde", help="autograde a folder of submissions")
     grade.add_argument("submitted", help="SUBMITTED/<student>/<chNN>/<notebook>.ipynb")
     grade.add_argument("assignments", nargs="*", help="grade only these, e.g. ch01 (default: every one submitted)")
@@ -63,8 +65,17 @@ def run(args):
             print(f"Sources updated from {args.notebooks}" + (f"; the old ones are in {backup}" if backup else ""))
         folder = release(args.course, args.notebooks, only=args.assignments)
         print(f"Student versions written to {folder}")
+    elif args.command == "collect" and args.archive is None:
+        for note in collect.collect_exchange(args.course, args.assignment):
+            print(note)
+        print(f"Collected from the exchange; grade with: python -m nndl.teach autograde {args.course}/submitted "
+              f"{args.assignment}")
     elif args.command == "collect":
-        folder = collect.collect_archive(args.course, args.assignment, args.archive, args.pattern)
+        if args.pattern is None:
+            raise TeachError("collecting an archive needs --pattern: canvas, moodle or a regular expression")
+        for note in collect.collect_archive(args.course, args.assignment, args.archive, args.pattern):
+            print(note)
+        folder = Path(args.course).resolve() / "submitted"
         print(f"Submissions filed in {folder}; grade them with: python -m nndl.teach autograde {folder} {args.assignment}")
     elif args.command == "autograde":
         outcomes = grading.autograde(args.course, args.submitted, args.assignments, not args.no_sandbox,

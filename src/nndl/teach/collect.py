@@ -1,13 +1,29 @@
-"""Submissions from a learning platform's download, with nbgrader's ``zip_collect``.
+"""Submissions into ``course/submitted/<student>/<chNN>/``: from a learning platform's download (nbgrader's
+``zip_collect``) or from nbgrader's exchange (its ``collect``).
 
-The archive goes to ``course/downloaded/<chNN>/archive/``; ``zip_collect``
+A downloaded archive goes to ``course/downloaded/<chNN>/archive/``; ``zip_collect``
 extracts it and files each notebook under ``course/submitted/<student>/<chNN>/``,
 the student and file named by a regular expression over each extracted path.
+
+From the exchange, each submission's ``timestamp.txt`` was written by the
+student's own ``nbgrader submit``, so it can claim any time.  The exchange's
+file system keeps one the student cannot set back: the status-change time
+(ctime) of every file the submission holds, which the kernel sets whenever a
+file is written or changed.  ``collect_exchange`` keeps the later of the two.
 """
+import datetime
+import os
+import re
 import shutil
+import zipfile
 from pathlib import Path
 
+from nndl.persistence import atomic_write
 from nndl.teach.course import TeachError, course_assignments, nbgrader
+
+TIMESTAMP = "timestamp.txt"
+CLAIMED = "timestamp-claimed.txt"  # the student's own time, kept beside the one the exchange recorded
+SLACK = datetime.timedelta(minutes=1)  # nbgrader's submit writes its files within this of its timestamp
 
 PATTERNS = {
     # Canvas: <name>_<user id>_<submission id>_<file>, with LATE_ before the id when late
@@ -18,7 +34,13 @@ PATTERNS = {
 
 
 def collect_archive(course, assignment, archive, pattern):
-    """File the notebooks of ``archive`` into ``course/submitted/``; ``pattern`` is a regex or a PATTERNS key."""
+    """File the notebooks of ``archive`` into ``course/submitted/``; ``pattern`` is a regex or a PATTERNS key.
+
+    Returns notes on the files the platform marked late (Canvas: ``LATE_``)
+    whose time the archive does not give: with a due date set, each is given
+    the due date plus a second as its time, so the late penalty charges at
+    least one day; the teacher can correct ``timestamp.txt``.
+    """
     course, archive = Path(course).resolve(), Path(archive).resolve()
     if assignment not in course_assignments(course):
         raise TeachError(f"no assignment {assignment} in {course}: run `python -m nndl.teach release` first")
@@ -27,6 +49,73 @@ def collect_archive(course, assignment, archive, pattern):
     folder = course / "downloaded" / assignment / "archive"
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(archive, folder / archive.name)
-    nbgrader(course, "zip_collect", assignment, "--force",
-             f"--FileNameCollectorPlugin.named_regexp={PATTERNS.get(pattern, pattern)}")
-    return course / "submitted"
+    regexp = PATTERNS.get(pattern, pattern)
+    nbgrader(course, "zip_collect", assignment, "--force", f"--FileNameCollectorPlugin.named_regexp={regexp}")
+    with zipfile.ZipFile(archive) as downloaded:
+        marked = sorted({found["student_id"] for name in downloaded.namelist()
+                         if "LATE_" in name and (found := re.match(regexp, f"{folder}/{name}"))})
+    return [marked_late(course, assignment, student) for student in marked]
+
+
+def marked_late(course, assignment, student):
+    """Give a submission the platform marked late, and that has no time, the due date plus a second; a note."""
+    from nndl.teach.reports import gradebook
+    stamp = course / "submitted" / student / assignment / TIMESTAMP
+    if stamp.is_file():
+        return f"{student} {assignment}: marked late; its time is {stamp.read_text().strip()}"
+    with gradebook(course) as gb:
+        due = gb.find_assignment(assignment).duedate
+    if due is None:
+        return (f"{student} {assignment}: marked late by the platform, but {assignment} has no due date: set one "
+                f"(python -m nndl.teach due) and collect again, or it is graded as on time")
+    stamp.write_text(f"{due + datetime.timedelta(seconds=1):%Y-%m-%d %H:%M:%S.%f} UTC")
+    return (f"{student} {assignment}: marked late by the platform, which gives no time: charged as one day late "
+            f"(correct {stamp} if you know when it came)")
+
+
+def exchange_inbound(course):
+    """The exchange's inbound folder of ``course``: ``<Exchange.root>/<course_id>/inbound``, as nbgrader reads its
+    configuration (Jupyter's configuration folders, then the course's ``nbgrader_config.py``)."""
+    from jupyter_core.paths import jupyter_config_path
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+    config = Config()
+    for folder in [*reversed(jupyter_config_path()), str(course)]:
+        if (Path(folder) / "nbgrader_config.py").is_file():
+            config.merge(PyFileConfigLoader("nbgrader_config.py", path=folder).load_config())
+    root = config.Exchange.get("root", "/srv/nbgrader/exchange")
+    return Path(root) / config.CourseDirectory.get("course_id", "") / "inbound"
+
+
+def received(folder):
+    """When the exchange last received anything of the submission ``folder``: the latest ctime of its files (UTC)."""
+    times = [os.stat(path).st_ctime for path in [folder, *folder.rglob("*")]]
+    return datetime.datetime.fromtimestamp(max(times), datetime.timezone.utc)
+
+
+def collect_exchange(course, assignment):
+    """Collect ``assignment`` from nbgrader's exchange into ``course/submitted/``; returns one note per submission
+    whose ``timestamp.txt`` claimed an earlier time than the exchange received it at (that time is kept)."""
+    from nbgrader.utils import parse_utc
+    course = Path(course).resolve()
+    if assignment not in course_assignments(course):
+        raise TeachError(f"no assignment {assignment} in {course}: run `python -m nndl.teach release` first")
+    inbound = exchange_inbound(course)
+    if not inbound.is_dir():
+        raise TeachError(f"no exchange at {inbound}: set c.Exchange.root in {course}/nbgrader_config.py")
+    nbgrader(course, "collect", assignment, "--update")
+    notes = []
+    for folder in sorted((course / "submitted").glob(f"*/{assignment}")):
+        student, stamp = folder.parent.name, folder / TIMESTAMP
+        claimed = stamp.read_text().strip() if stamp.is_file() else ""
+        sources = sorted(inbound.glob(f"{student}+{assignment}+{claimed}*")) if claimed else []
+        if not sources:
+            continue  # not from the exchange (or collected by hand)
+        actual = received(sources[-1])
+        if actual > parse_utc(claimed).replace(tzinfo=datetime.timezone.utc) + SLACK:
+            (folder / CLAIMED).write_text(claimed + "\n")
+            with atomic_write(stamp) as f:
+                f.write(actual.strftime("%Y-%m-%d %H:%M:%S.%f UTC").encode())
+            notes.append(f"{student} {assignment}: {TIMESTAMP} says {claimed}, but the exchange received it at "
+                         f"{actual:%Y-%m-%d %H:%M:%S} UTC: that is its time now (the claim is kept in {CLAIMED})")
+    return notes
