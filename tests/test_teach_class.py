@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from nndl import teach
-from nndl.teach import cli, sandbox
+from nndl.teach import cli, reports, sandbox
 
 pytest.importorskip("nbgrader", reason="nbgrader is in the teach extra: pip install -e .[teach]")
 if sandbox.available():
@@ -269,6 +269,11 @@ def test_broken_submissions_are_reported_and_the_others_graded(run, graded):
     failures = json.loads((course / "autograde-failures.json").read_text())
     assert set(failures) == {"oscar/ch01", "ivan/ch01", "pat/ch01", "sam/ch01", "gus/ch01"}
     assert "crashed kernel" in failures["oscar/ch01"]
+    assert (course / "autograded" / "oscar" / "ch01" / NAMES["ch01"]).exists(), "in the formgrader, for review"
+    with reports.gradebook(course) as gb:
+        grades = [(g.needs_manual_grade, g.score) for nb in gb.find_submission("ch01", "oscar").notebooks
+                  for g in nb.grades]
+    assert grades and all(flagged and score == 0 for flagged, score in grades), grades
     assert "invalid notebook" in failures["ivan/ch01"]
     assert "copy-pasted" in failures["pat/ch01"] and "nb01_gates_test" in failures["pat/ch01"]
     assert "no nbgrader cells" in failures["sam/ch01"]

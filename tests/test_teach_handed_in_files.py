@@ -70,3 +70,12 @@ def test_the_sandboxed_kernel_does_not_import_from_the_students_folder(tmp_path)
     result = subprocess.run(command[:-2] + ["--version"], capture_output=True, text=True, timeout=60)
     assert "hijacked" not in result.stdout + result.stderr
     assert result.returncode == 0 and result.stdout.strip()[0].isdigit(), result.stdout + result.stderr
+
+
+def test_the_claimed_time_of_an_exchange_submission_is_staged_beside_its_time(tmp_path):
+    folder = handed_in(tmp_path / "handed-in" / "erin" / "ch01")
+    (folder / "timestamp-claimed.txt").write_text("2026-01-01 10:00:00.000000 UTC\n")
+    target = tmp_path / "course" / "submitted" / "erin" / "ch01"
+    autograde.stage(folder, folder / "01_perceptrons-Copy1.ipynb", nbformat.v4.new_notebook(), target,
+                    "01_perceptrons.ipynb")
+    assert sorted(p.name for p in target.iterdir()) == ["01_perceptrons.ipynb", "timestamp-claimed.txt", "timestamp.txt"]

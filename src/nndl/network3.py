@@ -79,6 +79,7 @@ class ActivationFunction:
     name: str
     fn: Callable
     prime_from_output: Callable
+    fn_in_place: Callable  # fn_in_place(z) overwrites z with f(z) and returns it
 
     def __call__(self, z):
         return self.fn(np.asarray(z))
@@ -87,10 +88,11 @@ class ActivationFunction:
         return self.name
 
 
-sigmoid = ActivationFunction("sigmoid", expit, lambda a: a * (1 - a))
-tanh = ActivationFunction("tanh", np.tanh, lambda a: 1 - a * a)
-ReLU = ActivationFunction("ReLU", lambda z: np.maximum(z, 0), lambda a: (a > 0).astype(a.dtype))
-linear = ActivationFunction("linear", lambda z: z, lambda a: np.ones_like(a))
+sigmoid = ActivationFunction("sigmoid", expit, lambda a: a * (1 - a), lambda z: expit(z, out=z))
+tanh = ActivationFunction("tanh", np.tanh, lambda a: 1 - a * a, lambda z: np.tanh(z, out=z))
+ReLU = ActivationFunction("ReLU", lambda z: np.maximum(z, 0), lambda a: (a > 0).astype(a.dtype),
+                         lambda z: np.maximum(z, 0, out=z))
+linear = ActivationFunction("linear", lambda z: z, lambda a: np.ones_like(a), lambda z: z)
 ACTIVATION_FUNCTIONS = (sigmoid, tanh, ReLU, linear)
 
 
@@ -211,10 +213,11 @@ class ConvPoolLayer:
         if m not in self._buffers:
             self._buffers[m] = {
                 "cols": np.empty((rows, fh * fw * maps), dtype), "z": np.empty((rows, filters), dtype),
-                "a": np.empty((m * hp * wp, filters), dtype), "winner": np.empty((m * hp * wp, filters), np.intp)}
+                "pooled": np.empty((m * hp * wp, filters), dtype), "a": np.empty((m * hp * wp, filters), dtype)}
         buffers = self._buffers[m]
         if backward and "dz" not in buffers:  # only training needs these
             buffers.update(delta=np.empty_like(buffers["a"]), dz=np.empty_like(buffers["z"]),
+                           won=np.empty(buffers["a"].shape, bool), taken=np.empty(buffers["a"].shape, bool),
                            dcols=np.empty_like(buffers["cols"]), dx=np.empty((m, height, width, maps), dtype))
         return buffers
 
@@ -252,15 +255,16 @@ class ConvPoolLayer:
         x = self._as_images(x)
         m = len(x)
         buffers = self._buffers_for(m)
-        cols, z, a = buffers["cols"], buffers["z"], buffers["a"]
+        cols, z, pooled, a = buffers["cols"], buffers["z"], buffers["pooled"], buffers["a"]
         self._im2col(x, cols)
         np.matmul(cols, self.filters.reshape(len(self.b), -1).T, out=z)  # every filter on every patch at once
         blocks = z.reshape(len(a), -1, len(self.b))  # (pooled positions, positions in a block, filters)
-        np.max(blocks, axis=1, out=a)  # max-pooling
-        a += self.b
-        a[...] = self.activation_fn(a)
-        if training:  # the position of each block's maximum (the first of equal ones): the backward pass routes there
-            self._a, self._winner = a, np.argmax(blocks, axis=1, out=buffers["winner"])
+        np.copyto(pooled, blocks[:, 0])  # max-pooling, one position of the blocks at a time (faster than np.max)
+        for k in range(1, blocks.shape[1]):
+            np.maximum(pooled, blocks[:, k], out=pooled)
+        self.activation_fn.fn_in_place(np.add(pooled, self.b, out=a))
+        if training:
+            self._a, self._blocks, self._pooled = a, blocks, pooled
         hp, wp = self.pooled_shape
         return a.reshape(m, hp, wp, -1).transpose(0, 3, 1, 2)
 
@@ -274,10 +278,15 @@ class ConvPoolLayer:
         dpooled.reshape(m, hp, wp, filters)[...] = delta.reshape((m,) + self.output_shape).transpose(0, 2, 3, 1)
         dpooled *= self.activation_fn.prime_from_output(self._a)  # ∂C/∂(pooled + b)
         self.nabla_b = dpooled.sum(axis=0)
-        # Max-pooling's backward pass: each block's gradient goes to the position that won, 0 to the others.
-        positions = np.arange(ph * pw)[:, None]
-        np.multiply(positions == self._winner[:, None, :], dpooled[:, None, :], out=dz.reshape(len(dpooled), -1,
-                                                                                                filters))
+        # Max-pooling's backward pass: each block's gradient goes to the position that won (the first of equal
+        # maxima), 0 to the others.
+        dz_blocks, won, taken = dz.reshape(self._blocks.shape), buffers["won"], buffers["taken"]
+        for k in range(ph * pw):
+            np.equal(self._blocks[:, k], self._pooled, out=won)
+            if k:
+                np.greater(won, taken, out=won)  # won and not taken by an earlier position
+            np.multiply(won, dpooled, out=dz_blocks[:, k])
+            np.logical_or(taken, won, out=taken) if k else np.copyto(taken, won)
         self.nabla_filters = (dz.T @ buffers["cols"]).reshape(self.filters.shape)  # ∂C/∂w, summed over the patches
         if not need_input_gradient:
             return None
@@ -502,11 +511,12 @@ class Network:
         """The softmax outputs (n, classes) for the images ``x``, one per row (n, ``n_in``), as at test time."""
         x = check_rows(x, self.n_in)
         outputs = np.empty((len(x), self.layers[-1].n_out), self.dtype)
-        for start in range(0, len(x), EVALUATION_BATCH):
-            a = np.asarray(x[start:start + EVALUATION_BATCH], dtype=self.dtype)
-            for layer in self.layers:
-                a = layer.forward(a)
-            outputs[start:start + EVALUATION_BATCH] = a
+        with training.one_blas_thread():  # measured: 4 times faster than BLAS's threads on two busy cores
+            for start in range(0, len(x), EVALUATION_BATCH):
+                a = np.asarray(x[start:start + EVALUATION_BATCH], dtype=self.dtype)
+                for layer in self.layers:
+                    a = layer.forward(a)
+                outputs[start:start + EVALUATION_BATCH] = a
         return outputs
 
     def accuracy(self, data):
@@ -607,25 +617,26 @@ class Network:
         history = History(n_training=len(labels), n_validation=len(validation[1]),
                           n_test=0 if test is None else len(test[1]))
         say = (lambda line: None) if quiet else print
-        for epoch in range(epochs):
-            order = self.rng.permutation(len(labels))
-            batches = training.progress_bar(range(num_training_batches), progress, f"Epoch {epoch}")
-            with np.errstate(over="ignore", invalid="ignore"):  # check_finite reports a divergence
-                for k in batches:
-                    rows = order[k * m:(k + 1) * m]
-                    x = np.asarray(images[rows], dtype=self.dtype)
-                    self._update(x, labels[rows], eta, lmbda / num_training_batches)
-            training.check_finite(self, eta, f"during epoch {epoch}")
-            history.epochs += 1
-            history.etas.append(eta)
-            history.validation_correct.append(self.count_correct(*validation))
-            if test is not None:
-                history.test_correct.append(self.count_correct(*test))
-            say(f"Epoch {epoch}: validation accuracy {history.validation_accuracy[-1]:.2%}")
-            if history.best_epoch == epoch:
-                say("This is the best validation accuracy to date.")
+        with training.one_blas_thread():  # a mini-batch's products are too small to share between cores
+            for epoch in range(epochs):
+                order = self.rng.permutation(len(labels))
+                batches = training.progress_bar(range(num_training_batches), progress, f"Epoch {epoch}")
+                with np.errstate(over="ignore", invalid="ignore"):  # check_finite reports a divergence
+                    for k in batches:
+                        rows = order[k * m:(k + 1) * m]
+                        x = np.asarray(images[rows], dtype=self.dtype)
+                        self._update(x, labels[rows], eta, lmbda / num_training_batches)
+                training.check_finite(self, eta, f"during epoch {epoch}")
+                history.epochs += 1
+                history.etas.append(eta)
+                history.validation_correct.append(self.count_correct(*validation))
                 if test is not None:
-                    say(f"The corresponding test accuracy is {history.test_accuracy[-1]:.2%}")
+                    history.test_correct.append(self.count_correct(*test))
+                say(f"Epoch {epoch}: validation accuracy {history.validation_accuracy[-1]:.2%}")
+                if history.best_epoch == epoch:
+                    say("This is the best validation accuracy to date.")
+                    if test is not None:
+                        say(f"The corresponding test accuracy is {history.test_accuracy[-1]:.2%}")
         say("Finished training network.")
         if history.best_epoch is not None:
             best_iteration = num_training_batches * (history.best_epoch + 1) - 1

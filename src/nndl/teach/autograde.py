@@ -24,7 +24,7 @@ from pathlib import Path
 
 import nbformat
 
-from nndl.teach import grading, late, sandbox
+from nndl.teach import grading, late, sandbox, settings
 from nndl.teach.collect import CLAIMED, TIMESTAMP
 from nndl.teach.course import NOTEBOOKS, TeachError, nbgrader, setup_course
 
@@ -116,9 +116,9 @@ def stage(submission_folder, path, notebook, target, name):
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
-    for name in (TIMESTAMP, CLAIMED):
-        if (submission_folder / name).is_file():
-            shutil.copy(submission_folder / name, target / name)
+    for kept in (TIMESTAMP, CLAIMED):
+        if (submission_folder / kept).is_file():
+            shutil.copy(submission_folder / kept, target / kept)
     nbformat.write(notebook, target / name)
     return others
 
@@ -154,12 +154,34 @@ def grade_one(course, student, assignment, source, submission_folder, hide, sand
     if due and not (target / TIMESTAMP).is_file():
         note = "; ".join(filter(None, [note, f"no {TIMESTAMP}: when it was handed in is unknown, graded as on time"]))
     limit = TIME_LIMIT.get(assignment, DEFAULT_TIME_LIMIT)
+    result, log = run_nbgrader(course, student, assignment, hide, sandboxed, limit)
+    logs = course / "logs"
+    logs.mkdir(exist_ok=True)
+    (logs / f"autograde-{student}-{assignment}.log").write_text(log)
+    if result is None or result.returncode != 0:
+        reason = f"timeout: grading took over {limit} s" if result is None else failure_reason(log)
+        for_review(course, student, assignment, reason, hide)
+        return Outcome(student, assignment, "failed", reason)
+    slow = timed_out_cells(course / "autograded" / student / assignment / source.name)
+    if slow:
+        note = "; ".join(filter(None, [note, f"{slow} cell(s) stopped at their time limit"]))
+    return Outcome(student, assignment, "graded", note)
+
+
+def run_nbgrader(course, student, assignment, hide, sandboxed, limit, review=None):
+    """Run ``nbgrader autograde`` on one staged submission, its kernel in the sandbox; returns (result, log).
+
+    The result is None if it ran out of time.  With ``review`` (the reason it
+    could not be graded) nothing of the student's runs: see ``for_review``.
+    """
     with tempfile.TemporaryDirectory(prefix="nndl-grade-") as run:
         sandbox.write_kernelspec(run, sandboxed)
         env = dict(os.environ, JUPYTER_PATH=os.pathsep.join([run, os.environ.get("JUPYTER_PATH", "")]))
         observed = Path(run) / "observed"  # where the kernel's tests hand over what they saw, for the judge
         observed.mkdir()
         env.update({sandbox.RUN: run, sandbox.HIDE: os.pathsep.join(hide), grading.OBSERVED: str(observed)})
+        if review:
+            env[settings.REVIEW] = review
         for attempt in range(3):  # another submission's nbgrader may hold the gradebook for a moment
             try:
                 result = nbgrader(course, "autograde", assignment, f"--student={student}", "--force",
@@ -169,17 +191,27 @@ def grade_one(course, student, assignment, source, submission_folder, hide, sand
                 log, result = str(e), None
             if result is None or "database is locked" not in log:
                 break
-    logs = course / "logs"
-    logs.mkdir(exist_ok=True)
-    (logs / f"autograde-{student}-{assignment}.log").write_text(log)
-    if result is None:
-        return Outcome(student, assignment, "failed", f"timeout: grading took over {limit} s")
-    if result.returncode != 0:
-        return Outcome(student, assignment, "failed", failure_reason(log))
-    slow = timed_out_cells(course / "autograded" / student / assignment / source.name)
-    if slow:
-        note = "; ".join(filter(None, [note, f"{slow} cell(s) stopped at their time limit"]))
-    return Outcome(student, assignment, "graded", note)
+    return result, log
+
+
+def for_review(course, student, assignment, reason, hide):
+    """Put a submission that could not be graded into the gradebook as it was handed in, for the formgrader.
+
+    nbgrader autogrades it without running a cell (so every test is left
+    unjudged, at 0 points, saying ``reason``), and each of its autograded
+    questions is flagged as needing a manual grade: the teacher finds it in
+    the formgrader's Manual Grading, reads it, and gives points by hand.
+    """
+    from nndl.teach.reports import gradebook
+    result, log = run_nbgrader(course, student, assignment, hide, True, DEFAULT_TIME_LIMIT, review=reason)
+    (course / "logs" / f"review-{student}-{assignment}.log").write_text(log)
+    if result is None or result.returncode != 0:
+        return  # nbgrader cannot read it either (a broken notebook): it stays in submitted/
+    with GRADEBOOK, gradebook(course) as gb:
+        for notebook in gb.find_submission(assignment, student).notebooks:
+            for grade in notebook.grades:
+                grade.needs_manual_grade = True
+        gb.db.commit()
 
 
 def autograde(course, submitted, only=None, sandboxed=True, notebooks=NOTEBOOKS, progress=print, who=None, jobs=None):

@@ -9,6 +9,7 @@ from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
 from nndl.learner import is_graded_test
 from nndl.teach import judge, sandbox
 from nndl.teach.grading import OBSERVED
+from nndl.teach.settings import REVIEW
 
 
 HIDDEN_FAILED = "a hidden test failed (its message stays hidden, as the test does)"
@@ -104,6 +105,8 @@ class Judge(NbGraderPreprocessor):
         if any(output.output_type == "error" for output in cell.outputs):
             return cell, resources
         try:
+            if os.environ.get(REVIEW):
+                raise judge.Misjudged(f"not run ({os.environ[REVIEW]}): for the teacher to read and grade by hand")
             seen = judge.observations(Path(os.environ[OBSERVED]) / f"{grade_id}.npz")
             failure = judge.verdict(source, grade_id, seen)
         except judge.Misjudged as e:
