@@ -9,6 +9,7 @@ import pytest
 from checking import assert_accepts, assert_rejects, printed, stub
 from nndl import Network, checks, learner
 from nndl.checks import ch04
+from nndl.costs import QuadraticCost
 from nndl.functions import quadratic_cost, sigmoid, sigmoid_prime
 
 NOTEBOOK = learner.NOTEBOOKS / "04_backpropagation.ipynb"
@@ -36,6 +37,26 @@ def index_of(grade):
 def test_exercise_2_names_the_commonest_slips(capsys, wrong, phrases):
     out = assert_rejects(capsys, ch04.check_output_error, [wrong], *phrases)
     assert "term by term" not in out and "raised ValueError" not in out
+
+
+def output_error_test_passes(output_error):
+    """Whether Exercise 2's graded test cell, hidden tests included, passes ``output_error``."""
+    try:
+        exec(cells()[index_of("nb04_output_error_test")].source, {"output_error": output_error})
+    except AssertionError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("answer, accepted", [
+    (lambda a, y, z: (a - y) * sigmoid_prime(z), True),
+    (lambda a, y, z: QuadraticCost.delta(z, a, y), False),
+    (lambda a, y, z: QuadraticCost.output_delta(a, y), False),
+    (lambda a, y, z: np.array([[-0.125], [0.14373484045721513]]), False),  # the visible test's answer, hard-coded
+], ids=["BP1a", "the package's delta", "the package's output_delta", "hard-coded"])
+def test_exercise_2s_check_and_graded_test_refuse_the_package_and_a_hard_coded_answer(capsys, answer, accepted):
+    assert output_error_test_passes(answer) == accepted
+    assert printed(capsys, ch04.check_output_error, answer).startswith("✓") == accepted
 
 
 @pytest.mark.parametrize("wrong, phrases", [
