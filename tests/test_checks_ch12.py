@@ -86,6 +86,7 @@ def test_tower_accepts_right_answers(capsys, answer):
     (with_bias(lambda h: -h), ["plateau", "is 0.5"]),
     (with_bias(lambda h: -2 * h), ["tower is 0.5"]),
     (with_bias(lambda h: 0.0), ["high on the plateau"]),
+    (with_bias(lambda h: -1.6 * h), ["a tower", "halfway between"]),
     (lambda x, y, x1, x2, y1, y2, h: sigmoid(bump(x, x1, x2, h) + bump(x, y1, y2, h) - 1.5 * h), ["along one"]),
     (lambda x, y, x1, x2, y1, y2, h: sigmoid(bump(x, y1, y2, h) + bump(y, x1, x2, h) - 1.5 * h), ["step points"]),
     (lambda x, y, x1, x2, y1, y2, h: tower(x, y, x1, x2, y1, y2, h)[0], ["one output per point"]),

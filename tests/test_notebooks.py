@@ -25,7 +25,7 @@ def source(cell):
 
 def test_the_course_has_its_notebooks():
     names = [p.name[:2] for p in ALL]
-    assert names == [f"{n:02d}" for n in range(14)], names
+    assert names == [f"{n:02d}" for n in range(15)], names
 
 
 @pytest.mark.parametrize("path", ALL, ids=lambda p: p.name)

@@ -60,7 +60,7 @@ def test_learner_version_equals_nbgraders_release(released, name):
 
 
 def test_points_come_from_the_notebooks():
-    assert set(teach.chapters()) == {f"ch{n:02d}" for n in range(1, 14)}
+    assert set(teach.chapters()) == {f"ch{n:02d}" for n in range(1, 15)}
     ch01 = teach.points(teach.chapters()["ch01"])
     assert ch01 == {"nb01_perceptron_test": 3, "nb01_gates_test": 3, "nb01_full_adder_test": 4,
                     "nb01_scaling_written": 2}

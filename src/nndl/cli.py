@@ -15,6 +15,17 @@ and, with a cost, chapter 3's (``--cost``, ``--lmbda``, ``--init``,
     Epoch 0 training complete
     Accuracy on evaluation data: ... / 10000
 
+and, with ``--network3``, chapter 6's convolutional networks, each trained
+with the book's hyper-parameters unless ``--epochs``, ``--eta``, ``--lmbda``
+or ``--mini-batch-size`` say otherwise (``BOOK_RUNS``)::
+
+    $ python -m nndl train --network3 conv2 --seed 0
+    Epoch 0: validation accuracy ...%
+    This is the best validation accuracy to date.
+    The corresponding test accuracy is ...%
+    ...
+    Corresponding test accuracy of ...%
+
 Bad arguments and every expected failure (a missing, unreadable or unwritable
 file, data that does not fit, too little memory) get a one-line message and
 exit status 2, never a traceback.  ``--save`` targets are checked before
@@ -32,6 +43,7 @@ import contextlib
 import signal
 import sys
 import warnings
+from dataclasses import dataclass
 
 from .messages import describe
 
@@ -51,41 +63,101 @@ class Interrupted(Exception):
     """Ctrl-C, with what was and was not saved: reported as one line, exit status 130."""
 
 
+@dataclass(frozen=True)
+class BookRun:
+    """One of chapter 6's runs: the network, and the hyper-parameters the book trained it with (mini-batches of 10).
+
+    ``filters`` lists the ConvPoolLayers' numbers of 5×5 filters (each layer
+    with 2×2 max-pooling), ``hidden`` the sizes of the fully connected layers
+    that follow, before a SoftmaxLayer of 10 neurons; ``activation`` is the
+    name of the neurons' function in ``nndl.network3``.  ``p_dropout`` is the
+    dropout of the inputs of every fully connected and softmax layer, and
+    ``expanded`` trains on each image and its four one-pixel shifts (the
+    book's ``expand_mnist.py``).  ``networks`` > 1 is an ensemble: that many
+    networks, each of its own seed, vote on each test image.
+    """
+
+    filters: tuple
+    hidden: tuple
+    activation: str
+    epochs: int
+    eta: float
+    book_accuracy: float  # the test accuracy the book reports, at the epoch of the best validation accuracy
+    lmbda: float = 0.0
+    expanded: bool = False
+    p_dropout: float = 0.0
+    networks: int = 1
+
+
+BOOK_RUNS = {
+    "shallow": BookRun((), (100,), "sigmoid", epochs=60, eta=0.1, book_accuracy=0.9780),
+    "conv1": BookRun((20,), (100,), "sigmoid", epochs=60, eta=0.1, book_accuracy=0.9878),
+    "conv2": BookRun((20, 40), (100,), "sigmoid", epochs=60, eta=0.1, book_accuracy=0.9906),
+    "relu": BookRun((20, 40), (100,), "ReLU", epochs=60, eta=0.03, lmbda=0.1, book_accuracy=0.9923),
+    "expanded": BookRun((20, 40), (100,), "ReLU", epochs=60, eta=0.03, lmbda=0.1, expanded=True,
+                        book_accuracy=0.9937),
+    "extra-fc": BookRun((20, 40), (100, 100), "ReLU", epochs=60, eta=0.03, lmbda=0.1, expanded=True,
+                        book_accuracy=0.9943),
+    "dropout": BookRun((20, 40), (1000, 1000), "ReLU", epochs=40, eta=0.03, expanded=True, p_dropout=0.5,
+                       book_accuracy=0.9960),
+    "ensemble": BookRun((20, 40), (1000, 1000), "ReLU", epochs=40, eta=0.03, expanded=True, p_dropout=0.5,
+                        networks=5, book_accuracy=0.9967),
+}
+"""Chapter 6's runs, in the book's order, by the names ``--network3`` takes."""
+
+CHAPTER_1_AND_3_DEFAULTS = dict(sizes=[784, 30, 10], epochs=30, eta=3.0, lmbda=0.0, evaluate_on="test", dropout=0.0,
+                                momentum=0.0, activation="sigmoid", early_stopping=0, halve_eta=0)
+"""The defaults of ``train``'s options for chapters 1 and 3.  On the command line they are None, "not given":
+``--network3`` has its own ``--epochs``, ``--eta`` and ``--lmbda``, and refuses the others."""
+
+CHAPTER_1_AND_3_ONLY = ("sizes", "cost", "init", "evaluate_on", "dropout", "momentum", "activation", "expand",
+                        "early_stopping", "halve_eta")
+"""``train``'s options that ``--network3`` refuses: the book's architecture sets the layers, activation, dropout and
+data, and chooses the epoch on the validation data."""
+
+
 def build_parser():
     parser = _Parser(prog="python -m nndl", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     train = commands.add_parser("train", help="train a network on MNIST and print the book's transcript")
-    train.add_argument("--sizes", type=int, nargs="+", default=[784, 30, 10], help="layer sizes (default: 784 30 10)")
-    train.add_argument("--epochs", type=int, default=30)
+    train.add_argument("--sizes", type=int, nargs="+", help="layer sizes (default: 784 30 10)")
+    train.add_argument("--network3", choices=BOOK_RUNS, default=None,
+                       help="chapter 6: train the book's network of that name with the book's hyper-parameters, "
+                            "and print its transcript (the book's test accuracies in %%: " +
+                            ", ".join(f"{name} {100 * run.book_accuracy:.2f}" for name, run in BOOK_RUNS.items()) + ")")
+    train.add_argument("--epochs", type=int, help="passes over the training data (default: 30, or the book's with "
+                                                  "--network3)")
     train.add_argument("--mini-batch-size", type=int, default=10)
-    train.add_argument("--eta", type=float, default=3.0, help="the learning rate η")
+    train.add_argument("--eta", type=float, help="the learning rate η (default: 3.0, or the book's with --network3)")
     train.add_argument("--seed", type=int, default=None, help="an integer seed gives the same run twice")
     train.add_argument("--dtype", choices=["float32", "float64"], default="float32",
-                       help="float32 (default, about twice as fast) or the book's float64")
+                       help="float32 (default, about twice as fast; the book's in chapter 6) or the book's "
+                            "float64 of chapters 1-3")
     train.add_argument("--data", metavar="DIR", default=None,
                        help="a folder with the four IDX files (default: the shipped MNIST)")
     _add_validation_size(train)
     train.add_argument("--cost", choices=["quadratic", "cross-entropy", "log-likelihood"], default=None,
                        help="chapter 3's cost (log-likelihood: with a softmax output layer); "
                             "without it, chapter 1's network and transcript")
-    train.add_argument("--lmbda", type=float, default=0.0, metavar="L", help="L2 regularisation λ (default: 0)")
+    train.add_argument("--lmbda", type=float, metavar="L",
+                       help="L2 regularisation λ (default: 0, or the book's with --network3)")
     train.add_argument("--init", choices=["large", "scaled"], default=None,
                        help="initial weights N(0, 1) (large) or N(0, 1/n_in) (scaled; 2/n_in after ReLU layers); "
                             "default: scaled with --cost, else large")
-    train.add_argument("--evaluate-on", choices=["test", "validation"], default="test",
+    train.add_argument("--evaluate-on", choices=["test", "validation"],
                        help="the data measured after each epoch (default: test)")
-    train.add_argument("--dropout", type=float, default=0.0, metavar="P",
+    train.add_argument("--dropout", type=float, metavar="P",
                        help="drop each hidden neuron with probability P while training (default: 0)")
-    train.add_argument("--momentum", type=float, default=0.0, metavar="MU",
+    train.add_argument("--momentum", type=float, metavar="MU",
                        help="momentum coefficient μ from 0 to 1 (eqs. 107-108; default: 0, plain gradient descent)")
-    train.add_argument("--activation", choices=["sigmoid", "tanh", "relu"], default="sigmoid",
+    train.add_argument("--activation", choices=["sigmoid", "tanh", "relu"],
                        help="the hidden neurons (the output layer stays sigmoid, or softmax; default: sigmoid)")
     train.add_argument("--expand", action="store_true",
                        help="train on each image and its four one-pixel shifts (5 times the data)")
-    train.add_argument("--early-stopping", type=int, default=0, metavar="N",
+    train.add_argument("--early-stopping", type=int, metavar="N",
                        help="stop once the evaluation accuracy has not improved for N epochs (default: 0, off)")
-    train.add_argument("--halve-eta", type=int, default=0, metavar="N",
+    train.add_argument("--halve-eta", type=int, metavar="N",
                        help="halve η after N epochs without improvement of the evaluation accuracy, and stop "
                             "once η is below 1/128 of its start (default: 0, off)")
     train.add_argument("--save", metavar="FILE", type=_file_name, help="save the trained network to FILE (.npz)")
@@ -144,6 +216,11 @@ def _train(args):
     from . import mnist
     from .network import Network
 
+    if args.network3:
+        return _train_network3(args)
+    for name, value in CHAPTER_1_AND_3_DEFAULTS.items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
     if args.save:
         _check_save_target(args.save, args)  # fail now, not after the training
     training_data, validation_data, test_data = mnist.load_data(args.data, args.validation_size)
@@ -173,6 +250,88 @@ def _train(args):
               f"(epoch {history.test_correct.index(best)})" + (" on the validation data" if args.evaluate_on == "validation" else ""))
     if args.save:
         _save(net.save, args, "the network")
+
+
+def _train_network3(args):
+    """Train the network of chapter 6 that ``--network3`` names (or the five of the ensemble), printing the transcript.
+
+    The transcript is ``network3.Network.SGD``'s, the book's: it ends with the
+    test accuracy at the epoch of the best validation accuracy.  An
+    ensemble's networks have the seeds --seed, --seed + 1, ..., and then
+    vote on each test image (``majority_vote``).
+    """
+    import numpy as np
+
+    from . import mnist
+    from .checking import check_count, check_eta, check_lmbda, check_seed
+
+    run = BOOK_RUNS[args.network3]
+    refused = [f"--{name.replace('_', '-')}" for name in CHAPTER_1_AND_3_ONLY
+               if getattr(args, name) not in (None, False)]
+    if refused:
+        raise UsageError(f"--network3 sets the layers, activation, dropout and data itself, so it does not take "
+                         f"{', '.join(refused)} (options of chapters 1 and 3); it takes --epochs, --eta, "
+                         f"--lmbda, --mini-batch-size, --seed, --dtype, --data, --validation-size and --progress")
+    if args.save:
+        raise UsageError("--save does not work with --network3: chapter 6's networks cannot be saved yet")
+    epochs = check_count("epochs", run.epochs if args.epochs is None else args.epochs, minimum=1)
+    eta = check_eta(run.eta if args.eta is None else args.eta)
+    lmbda = check_lmbda(run.lmbda if args.lmbda is None else args.lmbda)
+    mini_batch_size = check_count("mini_batch_size", args.mini_batch_size, minimum=1)
+    check_seed(args.seed)
+    training_data, validation_data, test_data = mnist.load_data(args.data, args.validation_size)
+    if not validation_data:
+        raise ValueError("--network3 chooses the best epoch by the validation accuracy: give --validation-size above 0")
+    if run.expanded:
+        training_data = mnist.expanded(training_data)
+    votes = []
+    for k in range(run.networks):
+        seed = None if args.seed is None else args.seed + k
+        if run.networks > 1:
+            print(f"Network {k + 1} of {run.networks}" + ("" if seed is None else f" (seed {seed})"))
+        net = _book_network(run, mini_batch_size, seed, args.dtype)
+        net.SGD(training_data, epochs, mini_batch_size, eta, validation_data, test_data, lmbda,
+                progress=args.progress)
+        if run.networks > 1:
+            votes.append(np.argmax(net.feedforward(test_data.as_rows()[0]), axis=1))
+    if votes:
+        print(f"Majority vote of the {run.networks} networks: test accuracy "
+              f"{np.mean(np.equal(majority_vote(votes), test_data.as_rows()[1])):.2%}")
+
+
+def majority_vote(votes):
+    """The label most networks give each example; ``votes`` holds a row of labels per network.
+
+    A tie goes to the label that the earliest of the tied networks gave, as
+    with the book's ``Counter(votes).most_common(1)``: for the votes
+    [[1, 2], [1, 3], [2, 3], [2, 4]] the labels are [1, 3].
+    """
+    from collections import Counter
+
+    return [Counter(example_votes).most_common(1)[0][0] for example_votes in zip(*votes)]
+
+
+def _book_network(run, mini_batch_size, seed, dtype):
+    """The ``network3.Network`` of ``run`` for MNIST; an integer ``seed`` fixes its weights, shuffling and dropout."""
+    import numpy as np
+
+    from . import network3
+
+    activation_fn = getattr(network3, run.activation)
+    seeds = iter(np.random.SeedSequence(seed).generate_state(len(run.filters) + len(run.hidden) + 1).tolist())
+    layers, shape = [], (1, 28, 28)  # (feature maps, height, width) of each layer's input
+    for filters in run.filters:
+        layers.append(network3.ConvPoolLayer(filter_shape=(filters, shape[0], 5, 5),
+                                             image_shape=(mini_batch_size, *shape), poolsize=(2, 2),
+                                             activation_fn=activation_fn, seed=next(seeds), dtype=dtype))
+        shape = layers[-1].output_shape
+    n_in = int(np.prod(shape))
+    for n_out in run.hidden:
+        layers.append(network3.FullyConnectedLayer(n_in, n_out, activation_fn, run.p_dropout, seed=next(seeds),
+                                                   dtype=dtype))
+        n_in = n_out
+    layers.append(network3.SoftmaxLayer(n_in, 10, run.p_dropout, dtype=dtype))
+    return network3.Network(layers, mini_batch_size, seed=next(seeds))
 
 
 def _check_save_target(path, args):

@@ -102,6 +102,9 @@ def _tower_slip(x, y, case, got):
     if plateau.size and np.min(plateau) > 0.5:
         return ("your output is high on the plateau too, where only one of the two bumps is up: the bias must "
                 "pull the plateau's weighted input h below 0 and leave the tower's 2h above 0.")
+    if tower.size and np.min(tower) > 0.5 and np.max(got[~(in_x & in_y)]) < 0.5:
+        return (f"with h = {h:g} your output is a tower, high on it and low elsewhere, but its threshold is not the "
+                "book's: put it halfway between the plateau's h and the tower's 2h.")
     return (f"your tower differs from the book's on a grid of points (h = {h:g}, x in [{x1}, {x2}), y in [{y1}, "
             f"{y2})): check the step points and the weights h and -h of each pair, then the bias.")
 

@@ -362,13 +362,14 @@ q4 = Number(
 
 q5 = Choice(
     "q5", right="d",
-    wrong={"a": "one step per epoch is not faster per epoch than fifty mini-batch steps: it is the smoothness "
-                "the book was after.",
+    wrong={"a": "either way an epoch computes the gradients of all 1,000 images, in one step or in a hundred "
+                "mini-batch steps of 10: not speed but smoothness was what the book was after.",
            "b": "the speeds are computed from the gradient over the whole training set, whatever the mini-batch "
                 "size of the training.",
            "c": "with 1,000 images a network does overfit; the choice of batch gradient descent is not about that."},
     hints=["What does the book say mini-batch gradient descent would have given instead?",
            "One step per epoch, using every training image: what happens to the noise from one step to the next?"],
     why="the book says mini-batch stochastic gradient descent gives much noisier (but, averaged, very similar) "
-        "curves; one full-batch step per epoch smooths them. Not (a): it is slower per epoch, not faster; not (b): "
-        "the speeds can be measured with any mini-batch size; not (c): it is not about overfitting.")
+        "curves; one full-batch step per epoch smooths them. Not (a): an epoch computes the same 1,000 gradients "
+        "either way; not (b): the speeds can be measured with any mini-batch size; not (c): it is not about "
+        "overfitting.")
