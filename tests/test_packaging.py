@@ -9,9 +9,12 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 
 
+BENCHMARK_ONLY = {"bench"}  # an extra the course never installs (PyTorch, for one benchmark), so not in environment.yml
+
+
 def pip_requirements():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    extras = project["optional-dependencies"].values()
+    extras = [group for name, group in project["optional-dependencies"].items() if name not in BENCHMARK_ONLY]
     return {_normalise(r) for r in project["dependencies"] + [r for group in extras for r in group]}
 
 

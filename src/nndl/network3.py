@@ -200,25 +200,30 @@ class ConvPoolLayer:
     def _buffers_for(self, m, backward=False):
         """Arrays for a batch of m images, made once per batch size and reused (writing in place saves allocations).
 
-        The rows of ``cols`` (and of ``z``, the convolution) are ordered
-        (image, pooled row, pooled column, row in block, column in block): the
-        ph·pw rows of one pooled block come one after the other, so pooling
-        is a reduction over one axis of ``z``.  ``cols``' columns are ordered
-        (filter row, filter column, map), as ``filters`` is.
+        The rows of ``cols`` (and of ``z``, the convolution) are the filter's
+        positions over the area that pooling uses, ordered (row in block,
+        column in block, image, pooled row, pooled column): one slab of rows
+        for each position in a pooling block, so that max-pooling is an
+        element-wise maximum of ph·pw slabs, each (m, pooled rows, pooled
+        columns, filters) in one piece of memory.  ``cols``' columns are
+        ordered (filter row, filter column, map), as ``filters`` is.
         """
         filters, maps, fh, fw = self.filter_shape
         (ph, pw), (hp, wp) = self.poolsize, self.pooled_shape
         height, width = self.image_shape[2:]
-        rows, dtype = m * hp * wp * ph * pw, self.dtype
+        rows, dtype = ph * pw * m * hp * wp, self.dtype
         if m not in self._buffers:
             self._buffers[m] = {
                 "cols": np.empty((rows, fh * fw * maps), dtype), "z": np.empty((rows, filters), dtype),
-                "pooled": np.empty((m * hp * wp, filters), dtype), "a": np.empty((m * hp * wp, filters), dtype)}
+                "pooled": np.empty((m, hp, wp, filters), dtype), "a": np.empty((m, hp, wp, filters), dtype),
+                "ones": np.ones(m * hp * wp, dtype)}
         buffers = self._buffers[m]
         if backward and "dz" not in buffers:  # only training needs these
             buffers.update(delta=np.empty_like(buffers["a"]), dz=np.empty_like(buffers["z"]),
-                           won=np.empty(buffers["a"].shape, bool), taken=np.empty(buffers["a"].shape, bool),
-                           dcols=np.empty_like(buffers["cols"]), dx=np.empty((m, height, width, maps), dtype))
+                           won=np.empty(buffers["a"].shape, bool), dz_by_image=np.empty_like(buffers["z"]),
+                           filters_by_position=np.empty((fh * fw, filters, maps), dtype),
+                           dcols_by_position=np.empty((fh * fw, rows, maps), dtype),
+                           dx=np.empty((m, height, width, maps), dtype))
         return buffers
 
     def _im2col(self, x, cols):
@@ -228,7 +233,13 @@ class ConvPoolLayer:
         (ph, pw), (hp, wp) = self.poolsize, self.pooled_shape
         patches = sliding_window_view(x.transpose(0, 2, 3, 1), (fh, fw), axis=(1, 2))  # (m, rows, cols, maps, fh, fw)
         patches = patches[:, :hp * ph, :wp * pw].reshape(m, hp, ph, wp, pw, maps, fh, fw)  # a view: axes only split
-        cols.reshape(m, hp, wp, ph, pw, fh, fw, maps)[...] = patches.transpose(0, 1, 3, 2, 4, 6, 7, 5)
+        cols.reshape(ph, pw, m, hp, wp, fh, fw, maps)[...] = patches.transpose(2, 4, 0, 1, 3, 6, 7, 5)
+
+    def _by_image(self, z):
+        """The rows of ``z`` (as ``cols``'s) reordered to (image, row, column): (m, rows, columns, filters)."""
+        (ph, pw), (hp, wp) = self.poolsize, self.pooled_shape
+        blocks = z.reshape(ph, pw, -1, hp, wp, z.shape[-1]).transpose(2, 3, 0, 4, 1, 5)
+        return blocks.reshape(len(blocks), hp * ph, wp * pw, -1)
 
     def convolve(self, x):
         """The feature maps w * x before pooling, bias and activation: (m, filters, rows, columns), for pictures.
@@ -236,11 +247,9 @@ class ConvPoolLayer:
         Only the rows and columns that pooling uses are computed.
         """
         x = self._as_images(x)
-        (ph, pw), (hp, wp) = self.poolsize, self.pooled_shape
         cols = np.empty_like(self._buffers_for(len(x))["cols"])
         self._im2col(x, cols)
-        z = (cols @ self.filters.reshape(len(self.b), -1).T).reshape(len(x), hp, wp, ph, pw, -1)
-        return z.transpose(0, 5, 1, 3, 2, 4).reshape(len(x), -1, hp * ph, wp * pw)
+        return self._by_image(cols @ self.filters.reshape(len(self.b), -1).T).transpose(0, 3, 1, 2)
 
     def _as_images(self, x):
         return x.reshape((len(x),) + self.image_shape[1:])
@@ -253,53 +262,52 @@ class ConvPoolLayer:
         ``backward`` needs; ``rng`` is not used (no dropout here, as in the book).
         """
         x = self._as_images(x)
-        m = len(x)
-        buffers = self._buffers_for(m)
+        buffers = self._buffers_for(len(x))
         cols, z, pooled, a = buffers["cols"], buffers["z"], buffers["pooled"], buffers["a"]
         self._im2col(x, cols)
         np.matmul(cols, self.filters.reshape(len(self.b), -1).T, out=z)  # every filter on every patch at once
-        blocks = z.reshape(len(a), -1, len(self.b))  # (pooled positions, positions in a block, filters)
-        np.copyto(pooled, blocks[:, 0])  # max-pooling, one position of the blocks at a time (faster than np.max)
-        for k in range(1, blocks.shape[1]):
-            np.maximum(pooled, blocks[:, k], out=pooled)
+        slabs = z.reshape((-1,) + pooled.shape)  # one slab per position in the pooling blocks
+        np.copyto(pooled, slabs[0])  # max-pooling, one position of the blocks at a time (faster than np.max)
+        for slab in slabs[1:]:
+            np.maximum(pooled, slab, out=pooled)
         self.activation_fn.fn_in_place(np.add(pooled, self.b, out=a))
         if training:
-            self._a, self._blocks, self._pooled = a, blocks, pooled
-        hp, wp = self.pooled_shape
-        return a.reshape(m, hp, wp, -1).transpose(0, 3, 1, 2)
+            self._a, self._slabs, self._pooled = a, slabs, pooled
+        return a.transpose(0, 3, 1, 2)
 
     def backward(self, delta, need_input_gradient=True):
         """Set ``nabla_w`` and ``nabla_b`` from ∂C/∂output ``delta``; return ∂C/∂input (or None if not needed)."""
         m = len(delta)
         filters, maps, fh, fw = self.filter_shape
-        (ph, pw), (hp, wp) = self.poolsize, self.pooled_shape
         buffers = self._buffers_for(m, backward=True)
-        dpooled, dz = buffers["delta"], buffers["dz"]
-        dpooled.reshape(m, hp, wp, filters)[...] = delta.reshape((m,) + self.output_shape).transpose(0, 2, 3, 1)
-        dpooled *= self.activation_fn.prime_from_output(self._a)  # ∂C/∂(pooled + b)
-        self.nabla_b = dpooled.sum(axis=0)
+        dpooled, dz, won = buffers["delta"], buffers["dz"], buffers["won"]
+        np.multiply(delta.reshape((m,) + self.output_shape).transpose(0, 2, 3, 1),  # ∂C/∂(pooled + b)
+                    self.activation_fn.prime_from_output(self._a), out=dpooled)
+        # ∂C/∂b summed over images and positions, as a product with ones: 10 times faster than .sum on short rows
+        self.nabla_b = buffers["ones"] @ dpooled.reshape(-1, filters)
         # Max-pooling's backward pass: each block's gradient goes to the position that won (the first of equal
-        # maxima), 0 to the others.
-        dz_blocks, won, taken = dz.reshape(self._blocks.shape), buffers["won"], buffers["taken"]
-        for k in range(ph * pw):
-            np.equal(self._blocks[:, k], self._pooled, out=won)
-            if k:
-                np.greater(won, taken, out=won)  # won and not taken by an earlier position
-            np.multiply(won, dpooled, out=dz_blocks[:, k])
-            np.logical_or(taken, won, out=taken) if k else np.copyto(taken, won)
+        # maxima, in reading order), 0 to the others.  What a position wins is taken out of dpooled, so that a
+        # later position that ties with it gets 0.
+        for slab, dz_slab in zip(self._slabs, dz.reshape(self._slabs.shape)):
+            np.equal(slab, self._pooled, out=won)
+            np.multiply(won, dpooled, out=dz_slab)
+            dpooled -= dz_slab
         self.nabla_filters = (dz.T @ buffers["cols"]).reshape(self.filters.shape)  # ∂C/∂w, summed over the patches
         if not need_input_gradient:
             return None
-        dcols = np.matmul(dz, self.filters.reshape(filters, -1), out=buffers["dcols"])  # ∂C/∂(each patch)
-        # col2im: add each patch's gradient back where the patch came from; patches overlap, hence one add per
-        # filter position (i, j).
+        # col2im: each patch's gradient, ∂C/∂z wᵀ, goes back where the patch came from; patches overlap,
+        # hence one add per filter position (i, j).  So the product is made one filter position at a time
+        # (fh·fw products in one call), with the rows in image order: each position's result is one block
+        # (m, rows, columns, maps), added to the images' area shifted by (i, j).
+        dz_by_image = self._by_image(dz)
+        _, rows, columns, _ = dz_by_image.shape
+        np.copyto(buffers["dz_by_image"].reshape(dz_by_image.shape), dz_by_image)
+        np.copyto(buffers["filters_by_position"].reshape(fh, fw, filters, maps), self.filters.transpose(1, 2, 0, 3))
+        dcols = np.matmul(buffers["dz_by_image"], buffers["filters_by_position"], out=buffers["dcols_by_position"])
         dx = buffers["dx"]
         dx[...] = 0
-        patches = dcols.reshape(m, hp, wp, ph, pw, fh, fw, maps)
-        for i in range(fh):
-            for j in range(fw):
-                target = dx[:, i:i + hp * ph, j:j + wp * pw].reshape(m, hp, ph, wp, pw, maps)
-                target += patches[:, :, :, :, :, i, j].transpose(0, 1, 3, 2, 4, 5)
+        for (i, j), dpatches in zip(np.ndindex(fh, fw), dcols.reshape(fh * fw, m, rows, columns, maps)):
+            dx[:, i:i + rows, j:j + columns] += dpatches
         return dx.transpose(0, 3, 1, 2)
 
     @property
