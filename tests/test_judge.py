@@ -114,3 +114,14 @@ def test_a_damaged_or_huge_archive_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(judge, "MAX_BYTES", 2**20)
     with pytest.raises(judge.Misjudged, match="more than any test notes"):
         judge.observations(tmp_path / "t.npz")
+
+
+def test_a_link_left_by_the_kernel_or_too_many_numbers_is_refused(tmp_path, monkeypatch):
+    np.savez(tmp_path / "real.npz", np.array(["x"]), np.zeros(3))
+    (tmp_path / "t.npz").symlink_to(tmp_path / "real.npz")  # the grader would read whatever file it points at
+    with pytest.raises(judge.Misjudged, match="nothing reached the grader"):
+        judge.observations(tmp_path / "t.npz")
+    np.savez(tmp_path / "u.npz", np.array(["x"]), np.zeros(2000, dtype=np.float16))  # few bytes, many Python floats
+    monkeypatch.setattr(judge, "MAX_NUMBERS", 1000)
+    with pytest.raises(judge.Misjudged, match="more than 1,000 numbers"):
+        judge.observations(tmp_path / "u.npz")

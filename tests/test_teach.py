@@ -131,7 +131,8 @@ def test_without_a_sandbox_autograde_refuses_unless_told(tmp_path, capsys, monke
 def test_the_sandbox_hides_the_course_and_the_network(tmp_path):
     course, work, run = tmp_path / "course", tmp_path / "course" / "autograded" / "s" / "ch01", tmp_path / "run"
     work.mkdir(parents=True)
-    run.mkdir()
+    for folder in (sandbox.SOCKETS, sandbox.OBSERVED):
+        (run / folder).mkdir(parents=True)
     (course / "gradebook.db").write_text("grades")
     (tmp_path / "repo" / ".git").mkdir(parents=True)
     (tmp_path / "repo" / ".git" / "HEAD").write_text("ref: refs/heads/main")
@@ -141,13 +142,21 @@ def test_the_sandbox_hides_the_course_and_the_network(tmp_path):
     probe = """import errno, os, socket, subprocess, sys
 print(os.path.exists("../../../gradebook.db"), os.path.exists("GIT/HEAD"))
 print("grader visible" if os.path.exists("/proc/GRADER") else "grader out of sight", os.getpid())
-subprocess.Popen([sys.executable, "-c", "import time; time.sleep(3); open('late.txt', 'w').write('x')"])
+subprocess.Popen([sys.executable, "-c", "import time; time.sleep(3); open('RUN/observed/late.txt', 'w').write('x')"])
 try:
     open("/tmp/big", "wb").write(bytes(600 * 2**20))
     print("600 MB in /tmp")
 except OSError as e:
     print("/tmp", errno.errorcode[e.errno])
 open("mine.txt", "w").write("ok")
+print(open("mine.txt").read(), os.getuid(), open("/proc/self/status").read().split("CapEff:")[1].split()[0])
+for name in ("RUN/x", "RUN/observed/../y"):
+    try:
+        open(name, "w")
+        print(name, "writable")
+    except OSError as e:
+        print(name, errno.errorcode[e.errno])
+print("GRADER_SECRET" in os.environ, sorted(os.environ))
 try:
     open("/etc/nndl-probe", "w")
     print("etc writable")
@@ -162,16 +171,22 @@ except OSError as e:
     python = command.index(sys.executable)
     with socket.create_server(("127.0.0.1", 0)) as server:  # a service on this machine's loopback
         probe = probe.replace("PORT", str(server.getsockname()[1])).replace("GRADER", str(os.getpid()))
-        probe = probe.replace("GIT", str(tmp_path / "repo" / ".git"))
-        out = subprocess.run(command[:python] + [sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+        probe = probe.replace("GIT", str(tmp_path / "repo" / ".git")).replace("RUN", str(run))
+        out = subprocess.run(command[:python] + [sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                             env={**os.environ, "GRADER_SECRET": "x"}).stdout
     lines = out.split("\n")
     assert lines[0] == "False False", "gradebook and .git out of sight"
     assert lines[1].startswith("grader out of sight") and int(lines[1].split()[-1]) < 10, "processes of its own"
-    assert lines[2:5] == ["/tmp ENOSPC", "etc read-only", "network ECONNREFUSED"], out
-    assert (work / "mine.txt").read_text() == "ok", "the notebook's own folder stays writable"
+    assert lines[2] == "/tmp ENOSPC", out
+    assert lines[3] == "ok 65534 0000000000000000", "its folder is writable, its user is nobody, without capabilities"
+    assert lines[4:6] == [f"{run}/x EROFS", f"{run}/observed/../y EROFS"], "of the run's folder, only two subfolders"
+    secret, names = lines[6].split(" ", 1)
+    assert secret == "False" and set(eval(names)) <= set(sandbox.KEPT_ENVIRONMENT) | {"HOME", sandbox.NO_FRONTEND, "PWD"}
+    assert lines[7:9] == ["etc read-only", "network ECONNREFUSED"], out
+    assert not (work / "mine.txt").exists(), "what it writes in its folder stays in memory, off the disk"
     assert (course / "gradebook.db").read_text() == "grades"
     time.sleep(4)
-    assert not (work / "late.txt").exists(), "a process the kernel started ends with it"
+    assert not (run / "observed" / "late.txt").exists(), "a process the kernel started ends with it"
 
 
 @pytest.mark.skipif(bool(sandbox.available()), reason="bubblewrap cannot sandbox here")
@@ -179,7 +194,8 @@ def test_the_sandbox_shows_only_the_system_python_and_data(tmp_path):
     """Not a list of folders to hide: what is not needed is not there (another clone, a home folder's files)."""
     work, run = tmp_path / "work", tmp_path / "run"
     work.mkdir()
-    run.mkdir()
+    for folder in (sandbox.SOCKETS, sandbox.OBSERVED):
+        (run / folder).mkdir(parents=True)
     (tmp_path / "conn.json").write_text("{}")
     as_the_launcher = (f"import json; from nndl.teach import sandbox; print(json.dumps(sandbox.bwrap_command("
                        f"{str(tmp_path / 'conn.json')!r}, {str(work)!r}, {str(run)!r}, [])))")  # nothing asked hidden
@@ -201,12 +217,13 @@ def test_the_sandbox_keeps_a_course_installed_under_tmp_in_sight(tmp_path, monke
     monkeypatch.syspath_prepend(str(installed))
     work, run = tmp_path / "work", tmp_path / "run"
     work.mkdir()
-    run.mkdir()
+    for folder in (sandbox.SOCKETS, sandbox.OBSERVED):
+        (run / folder).mkdir(parents=True)
     (tmp_path / "conn.json").write_text("{}")
     command = sandbox.bwrap_command(str(tmp_path / "conn.json"), str(work), str(run), [])
     python = command.index(sys.executable)
-    result = subprocess.run(command[:python] + [sys.executable, "-c", "import course_module"], capture_output=True,
-                            text=True, env={**os.environ, "PYTHONPATH": str(installed)})
+    probe = f"import sys; sys.path.insert(0, {str(installed)!r}); import course_module"  # the kernel's env is cleared
+    result = subprocess.run(command[:python] + [sys.executable, "-c", probe], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert f"imported from {installed}" in result.stdout
 
@@ -302,8 +319,13 @@ def test_feedback_hides_hidden_tests_and_their_messages_and_leaves_students_text
     visible = nbformat.v4.new_code_cell(test.source, metadata=graded)
     visible.outputs = [nbformat.v4.new_output("error", ename="AssertionError", evalue="f(1) is 1", traceback=["..."])]
     student = nbformat.v4.new_code_cell("# my notes: ### BEGIN HIDDEN TESTS is where the teacher hides tests")
-    notebook = nbformat.v4.new_notebook(cells=[student, test, visible])
+    spy = nbformat.v4.new_code_cell("print(In[-1])")  # a student's cell printing the test's source, hidden lines too
+    spy.outputs = [nbformat.v4.new_output("stream", name="stdout", text=test.source),
+                   nbformat.v4.new_output("display_data", data={"text/plain": test.source, "text/html": test.source})]
+    notebook = nbformat.v4.new_notebook(cells=[student, test, visible, spy])
     notebook, _ = HideHiddenTests().preprocess(notebook, {})
+    for shown in [notebook.cells[3].outputs[0].text, *notebook.cells[3].outputs[1].data.values()]:
+        assert "f(0)" not in shown and "assert f(1) == 1" in shown, "a hidden line a student printed is blanked"
     assert notebook.cells[0].source == student.source, "a student's own text is theirs"
     assert "f(0)" not in notebook.cells[1].source
     assert notebook.cells[1].outputs[0].traceback == [f"AssertionError: {HIDDEN_FAILED}"]
@@ -346,8 +368,10 @@ def test_a_time_the_exchange_never_saw_is_not_believed(tmp_path, capsys):
     inbound = exchange / "nndl" / "inbound"
     inbound.mkdir(parents=True)
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
-    for student, claimed in (("forger", "2026-01-01 10:00:00.000000 UTC"), ("honest", now)):
-        folder = inbound / f"{student}+ch01+{claimed}+x1y2"
+    for student, named, claimed in (("forger", "2026-01-01 10:00:00.000000 UTC", "2026-01-01 10:00:00.000000 UTC"),
+                                    ("renamer", now, "2019-12-31 12:00:00.000000 UTC"),  # the file alone forged
+                                    ("honest", now, now)):
+        folder = inbound / f"{student}+ch01+{named}+x1y2"
         folder.mkdir()
         shutil.copy(course / "release" / "ch01" / "01_perceptrons.ipynb", folder)
         (folder / "timestamp.txt").write_text(claimed)
@@ -358,5 +382,26 @@ def test_a_time_the_exchange_never_saw_is_not_believed(tmp_path, capsys):
     assert (forged / "timestamp-claimed.txt").read_text() == "2026-01-01 10:00:00.000000 UTC\n"
     assert (forged / "timestamp.txt").read_text()[:10] == now[:10]
     assert (course / "submitted" / "honest" / "ch01" / "timestamp.txt").read_text() == now
+    assert "renamer ch01: timestamp.txt says 2019-12-31 12:00:00.000000 UTC" in out
+    assert (course / "submitted" / "renamer" / "ch01" / "timestamp.txt").read_text()[:10] == now[:10]
     assert "honest" not in out
     assert cli.main(["--course", str(course), "collect", "ch01", "download.zip"]) == 2  # an archive needs --pattern
+
+
+def test_one_submission_that_breaks_its_grading_does_not_stop_the_class(tmp_path, monkeypatch):
+    from nndl.teach import autograde
+    course = tmp_path / "course"
+    teach.release(course, only=["ch01"])
+    for student in ("ann", "ben"):
+        folder = tmp_path / "submitted" / student / "ch01"
+        folder.mkdir(parents=True)
+        shutil.copy(teach.chapters()["ch01"], folder)
+
+    def grade_one(course, student, *args):
+        if student == "ann":
+            raise FileNotFoundError("the graded notebook vanished")
+        return autograde.Outcome(student, "ch01", "graded")
+    monkeypatch.setattr(autograde, "grade_one", grade_one)
+    outcomes = autograde.autograde(course, tmp_path / "submitted", sandboxed=False, progress=lambda o: None)
+    assert [str(o) for o in outcomes] == ["failed  ann ch01: grading failed: FileNotFoundError: the graded notebook "
+                                          "vanished", "graded  ben ch01"]

@@ -63,6 +63,14 @@ grading.bit = grading.number = lambda value, what: Liar(1)
 grading.array = lambda value, shape, what: np.ones(shape)
 """
 
+SLY = """import os
+from IPython.display import HTML, display
+display(HTML("<script>document.title = 'sly was here'</script><b>bold</b>"))
+os.symlink("/etc/hostname", "leak.txt")  # beside the notebook: feedback copies the folder's other files
+open("big.bin", "wb").write(bytes(2**20))
+print("hide:", os.environ.get("NNDL_GRADING_HIDE"), "user:", os.getuid())
+"""
+
 PROBE = """import os, resource
 print("memory limit", resource.getrlimit(resource.RLIMIT_AS)[0] // 2**20, "MB; front end", os.environ.get("NNDL_NO_FRONTEND"))
 """
@@ -153,6 +161,7 @@ def backprop_mini_batch(net, X, Y):
         ("tim", "ch01"): append(append(solution("ch01"), PROBE), "while True:\n    pass"),
         ("lara", "ch01"): late,
         ("lars", "ch01"): solution("ch01"),  # as late as lara, with an extension
+        ("sly", "ch01"): early(released(course, "ch01"), SLY),
         ("blanche", "ch01"): early(released(course, "ch01"), BLANK_THE_TESTS),
         ("swen", "ch01"): early(released(course, "ch01"), SWALLOW_ERRORS),
         ("fay", "ch01"): answer(answer(answer(early(released(course, "ch01"), FAKE_GRADING), "nb01_perceptron",
@@ -290,7 +299,7 @@ def test_broken_submissions_are_reported_and_the_others_graded(run, graded):
     assert any(line.startswith("graded  rita ch01: renamed notebook 01_perceptrons-Copy1.ipynb") for line in lines)
     assert any(line.startswith("graded  tim ch01") and "time limit" in line for line in lines), output
     assert "missing bob ch03" in lines
-    assert re.search(r"Summary: 20 graded, 5 failed, \d+ missing", output), output
+    assert re.search(r"Summary: 21 graded, 5 failed, \d+ missing", output), output
 
 
 def test_per_question_statuses_and_names(run):
@@ -318,3 +327,13 @@ def test_feedback_has_no_hidden_test(run, graded):
         text = html.unescape(re.sub(r"<[^>]+>", "", path.read_text()))  # the text, without highlighting
         leaked = [line for line in hidden if line in text]
         assert not leaked, f"{path} shows hidden tests: {leaked[:2]}"
+
+
+def test_nothing_a_kernel_writes_reaches_the_disk_the_feedback_or_the_teachers_browser(run, graded):
+    course = graded[0]
+    assert sorted(p.name for p in (course / "autograded" / "sly" / "ch01").iterdir()) == [NAMES["ch01"]]
+    feedback = course / "feedback" / "sly" / "ch01"
+    assert sorted(p.name for p in feedback.iterdir()) == [NAMES["ch01"].replace(".ipynb", ".html")]
+    page = (feedback / NAMES["ch01"].replace(".ipynb", ".html")).read_text()
+    assert "document.title = 'sly was here'</script>" not in page, "a student's script does not run in feedback"
+    assert "hide: None user: 65534" in page, "no grader's variable in the kernel, whose user is nobody"

@@ -63,7 +63,8 @@ def test_the_kernels_launcher_does_not_import_from_the_students_folder(tmp_path,
 @pytest.mark.skipif(bool(sandbox.available()), reason="bubblewrap cannot sandbox here")
 def test_the_sandboxed_kernel_does_not_import_from_the_students_folder(tmp_path):
     folder = handed_in(tmp_path / "erin")
-    (tmp_path / "run").mkdir()
+    for folder in (sandbox.SOCKETS, sandbox.OBSERVED):
+        (tmp_path / "run" / folder).mkdir(parents=True)
     (tmp_path / "conn.json").write_text("{}")
     command = sandbox.bwrap_command(str(tmp_path / "conn.json"), str(folder), str(tmp_path / "run"), [])
     assert command[-5:-2] == ["-I", "-m", "ipykernel_launcher"]

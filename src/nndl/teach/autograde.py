@@ -127,6 +127,10 @@ def failure_reason(log):
     """One line from nbgrader's messages saying why a submission was not graded."""
     if "DeadKernelError" in log or "Kernel died" in log:
         return "crashed kernel: the notebook ended Python or ran out of memory"
+    if "CellTimeoutError" in log:
+        return "time limit: a cell ran past its limit and would not stop"
+    if "checksum" in log.lower():
+        return "changed metadata: a locked cell was edited (its checksum differs)"
     errors = [line for line in log.splitlines() if "ERROR" in line]
     return f"nbgrader failed: {errors[-1].split('|', 1)[-1].strip()[:160] if errors else log.strip()[-160:]}"
 
@@ -177,8 +181,9 @@ def run_nbgrader(course, student, assignment, hide, sandboxed, limit, review=Non
     with tempfile.TemporaryDirectory(prefix="nndl-grade-") as run:
         sandbox.write_kernelspec(run, sandboxed)
         env = dict(os.environ, JUPYTER_PATH=os.pathsep.join([run, os.environ.get("JUPYTER_PATH", "")]))
-        observed = Path(run) / "observed"  # where the kernel's tests hand over what they saw, for the judge
+        observed = Path(run) / sandbox.OBSERVED  # where the kernel's tests hand over what they saw, for the judge
         observed.mkdir()
+        (Path(run) / sandbox.SOCKETS).mkdir()
         env.update({sandbox.RUN: run, sandbox.HIDE: os.pathsep.join(hide), grading.OBSERVED: str(observed)})
         if review:
             env[settings.REVIEW] = review
@@ -263,8 +268,13 @@ def autograde(course, submitted, only=None, sandboxed=True, notebooks=NOTEBOOKS,
     for outcome in outcomes:
         progress(outcome)
     with concurrent.futures.ThreadPoolExecutor(jobs or default_jobs()) as pool:  # each job waits on its nbgrader
-        for done in concurrent.futures.as_completed([pool.submit(grade_one, *job) for job in work]):
-            outcomes.append(done.result())
+        running = {pool.submit(grade_one, *job): job for job in work}
+        for done in concurrent.futures.as_completed(running):
+            try:
+                outcomes.append(done.result())
+            except Exception as e:  # whatever one submission did to its folders, the others are graded
+                student, name = running[done][1:3]
+                outcomes.append(Outcome(student, name, "failed", f"grading failed: {type(e).__name__}: {e}"))
             progress(outcomes[-1])
     order = {(s.name, name): i for i, (s, name) in enumerate((s, name) for s in students for name in ["-"] + asked)}
     return sorted(outcomes, key=lambda o: order[o.student, o.assignment])

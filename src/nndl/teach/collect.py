@@ -93,6 +93,16 @@ def received(folder):
     return datetime.datetime.fromtimestamp(max(times), datetime.timezone.utc)
 
 
+def named_time(source):
+    """The time in an inbound folder's name, ``<student>+<assignment>+<time>[+<random>]``, or None."""
+    from nbgrader.utils import parse_utc
+    parts = source.name.split("+")
+    try:
+        return parse_utc(parts[2]) if len(parts) >= 3 else None
+    except ValueError:
+        return None
+
+
 def collect_exchange(course, assignment):
     """Collect ``assignment`` from nbgrader's exchange into ``course/submitted/``; returns one note per submission
     whose ``timestamp.txt`` claimed an earlier time than the exchange received it at (that time is kept)."""
@@ -107,12 +117,17 @@ def collect_exchange(course, assignment):
     notes = []
     for folder in sorted((course / "submitted").glob(f"*/{assignment}")):
         student, stamp = folder.parent.name, folder / TIMESTAMP
-        claimed = stamp.read_text().strip() if stamp.is_file() else ""
-        sources = sorted(inbound.glob(f"{student}+{assignment}+{claimed}*")) if claimed else []
-        if not sources:
+        sources = [(named_time(source), source) for source in inbound.glob(f"{student}+{assignment}+*")]
+        sources = [(time, source) for time, source in sources if time is not None]
+        if not sources or not stamp.is_file():
             continue  # not from the exchange (or collected by hand)
-        actual = received(sources[-1])
-        if actual > parse_utc(claimed).replace(tzinfo=datetime.timezone.utc) + SLACK:
+        claimed = stamp.read_text().strip()
+        actual = received(max(sources)[1])  # the submission nbgrader collects: the latest by its folder's name
+        try:
+            believable = actual <= parse_utc(claimed).replace(tzinfo=datetime.timezone.utc) + SLACK
+        except ValueError:  # not a time at all
+            believable = False
+        if not believable:
             (folder / CLAIMED).write_text(claimed + "\n")
             with atomic_write(stamp) as f:
                 f.write(actual.strftime("%Y-%m-%d %H:%M:%S.%f UTC").encode())

@@ -1,6 +1,7 @@
 """nbgrader preprocessors: graded tests judged outside the student's Python; feedback without the hidden tests;
 graded cells not failed by what they print to stderr."""
 import os
+import re
 from pathlib import Path
 
 import nbformat
@@ -13,6 +14,8 @@ from nndl.teach.settings import REVIEW
 
 
 HIDDEN_FAILED = "a hidden test failed (its message stays hidden, as the test does)"
+REDACTED = "[a line of a hidden test]"
+HIDDEN_REGION = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
 NOT_JUDGED = "NotJudged"  # the error name of a test the judge could not judge (the message says why)
 JUDGED = "judged by the grader, outside the student's Python"
 
@@ -28,7 +31,16 @@ class HideHiddenTests(ClearHiddenTests):
     would refuse the whole notebook for a region without its end).
     """
 
+    def preprocess(self, nb, resources):
+        resources["nndl_hidden_lines"] = sorted(
+            {line.strip() for cell in nb.cells if is_graded_test(cell)
+             for region in HIDDEN_REGION.findall(cell.source) for line in region.splitlines()
+             if len(line.strip()) > 8 and "HIDDEN TESTS" not in line}, key=len, reverse=True)
+        return super().preprocess(nb, resources)
+
     def preprocess_cell(self, cell, resources, index):
+        for output in cell.get("outputs", []):  # a student's cell can print a test's source (In[-1], a frame)
+            redact(output, resources["nndl_hidden_lines"])
         if not is_graded_test(cell):
             return cell, resources
         cell, resources = super().preprocess_cell(cell, resources, index)
@@ -38,6 +50,20 @@ class HideHiddenTests(ClearHiddenTests):
                     output.evalue = HIDDEN_FAILED
                 output.traceback = [f"{output.ename}: {output.evalue}"]
         return cell, resources
+
+
+def redact(output, hidden_lines):
+    """Replace, in an output's text, every line of a hidden test it repeats."""
+    def clean(text):
+        joined = "".join(text) if isinstance(text, list) else text
+        for line in hidden_lines:
+            joined = joined.replace(line, REDACTED)
+        return joined
+    if "text" in output:
+        output.text = clean(output.text)
+    for kind, value in output.get("data", {}).items():
+        if kind.startswith("text/") or kind in ("application/javascript", "image/svg+xml"):
+            output.data[kind] = clean(value)
 
 
 class StderrIsNoError(NbGraderPreprocessor):

@@ -23,7 +23,8 @@ import numpy as np
 from nndl.teach.grading import NUMBERS
 
 HAND_OVER = re.compile(r"^grading\.hand_over\(seen\)[^\n]*$", re.M)
-MAX_BYTES = 256 * 2**20  # an archive larger than this is not read: no test notes that much
+MAX_BYTES = 16 * 2**20  # an archive that unpacks to more is not read: no test notes a tenth of that
+MAX_NUMBERS = 10**6  # nor one holding more numbers (each becomes a Python float when judged)
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n.*?### END HIDDEN TESTS", re.S)
 
 
@@ -49,7 +50,7 @@ def split(source, grade_id):
 def observations(path):
     """The ``seen`` a kernel handed over in the archive ``path``: ``{name: array of numbers}``."""
     path = Path(path)
-    if not path.is_file():
+    if path.is_symlink() or not path.is_file():  # a link the kernel left would make the grader read a file of its choice
         raise Misjudged("nothing reached the grader from this test: its cell was changed, or stopped before its end")
     try:
         with zipfile.ZipFile(path) as archive:  # the sizes unpacked, not packed: a small file may unpack to gigabytes
@@ -67,6 +68,8 @@ def observations(path):
         raise Misjudged("the test's archive is not one that grading.hand_over writes")
     if any(a.dtype.kind not in NUMBERS for a in arrays[1:]):
         raise Misjudged("the test's archive holds something other than numbers")
+    if sum(a.size for a in arrays[1:]) > MAX_NUMBERS:
+        raise Misjudged(f"the test's archive holds more than {MAX_NUMBERS:,} numbers, more than any test notes")
     return dict(zip(arrays[0].tolist(), arrays[1:]))
 
 

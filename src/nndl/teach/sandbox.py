@@ -16,11 +16,12 @@ the system, the kernel's Python and the course's data in sight, read-only (no
 home folder, no other clone of the course); within those, the course folder,
 the submissions and the course repository's notebooks and ``.git`` hidden under
 empty folders (so the gradebook, the sources with their hidden tests and the
-classmates' notebooks are out of reach); a small fresh ``/tmp``, no network,
-processes of its own (``bwrap_command``), and an address-space limit.  Only the
-notebook's own folder and the run's stay writable.  With no network the kernel cannot use TCP on the
+classmates' notebooks are out of reach); a small fresh ``/tmp`` and working
+folder in memory, no network, its own unprivileged user and processes
+(``bwrap_command``), and an address-space limit.  Of the disk it may write only
+to two folders of the run: ZeroMQ's sockets and the judge's archives.  With no network the kernel cannot use TCP on the
 loopback, so kernel and grader talk over Unix sockets (ZeroMQ's ``ipc``
-transport) in the run's folder.
+transport) in the run's ``sockets`` folder.
 
 ``nndl.teach.settings.configure`` points nbgrader at that kernel.
 """
@@ -38,6 +39,8 @@ HIDE = "NNDL_GRADING_HIDE"         # folders the kernel must not see, os.pathsep
 MEMORY = "NNDL_GRADING_MEMORY_MB"  # the kernel's address-space limit
 NO_FRONTEND = "NNDL_NO_FRONTEND"   # set in the kernel: widgets skip their interactive part
 TMP_MB = 512                       # the size of the kernel's /tmp
+SOCKETS, OBSERVED = "sockets", "observed"  # the run's subfolders the kernel writes to: ZeroMQ's, the judge's
+KEPT_ENVIRONMENT = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "MPLBACKEND", "NNDL_DATA_DIR", "NNDL_OBSERVED")
 SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/sys")  # shown read-only
 
 
@@ -51,7 +54,8 @@ def available():
     if shutil.which("bwrap") is None:
         return "bubblewrap is not installed (Debian/Ubuntu: apt-get install bubblewrap)"
     trial = subprocess.run(["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--size", "1048576",
-                            "--tmpfs", "/tmp", "--unshare-net", "--unshare-pid", "--unshare-ipc", "true"],
+                            "--tmpfs", "/tmp", "--unshare-user", "--uid", "65534", "--gid", "65534", "--cap-drop", "ALL",
+                            "--unshare-net", "--unshare-pid", "--unshare-ipc", "true"],
                            capture_output=True, text=True)
     if trial.returncode != 0:
         return f"bubblewrap cannot create a sandbox here: {trial.stderr.strip() or trial.returncode}"
@@ -95,14 +99,20 @@ def bwrap_command(connection_file, cwd, run, hide):
 
     It sees only what it needs, read-only: the system's programs, libraries
     and settings (``SYSTEM``), its Python with the packages and the data the
-    notebooks load; then its own folder and the run's, writable.  Nothing else
-    of the machine (home folders, other clones of the course, other courses)
-    is there at all, and the hidden folders within what it sees are empty.
+    notebooks load.  Nothing else of the machine (home folders, other clones
+    of the course, other courses) is there at all, and the hidden folders
+    within what it sees are empty.  It may write only to memory: its ``/tmp``
+    and its working folder, each an empty tmpfs of ``TMP_MB`` megabytes (so
+    nothing it writes reaches the autograded folder, the feedback or the
+    disk), and, of the run's folder, the two subfolders nbgrader and the
+    judge read from it: ``SOCKETS`` and ``OBSERVED``.
 
-    Its own process, IPC and host-name namespaces: the kernel sees only its own processes (in
-    ``/proc`` too), cannot signal the grader or the next student's kernel, and every process it
-    starts ends with it.  Its ``/tmp`` holds at most ``TMP_MB`` megabytes (memory the address-space
-    limit does not count).
+    Its own user, process, IPC and host-name namespaces: the kernel runs as
+    user 65534 ("nobody") with no capability (were the grader root, the
+    kernel is not), with ``/proc`` read-only and no environment variable but
+    ``KEPT_ENVIRONMENT``; it sees only its own processes, cannot signal the
+    grader or the next student's kernel, and every process it starts ends
+    with it.
     """
     command = ["bwrap"]
     for path in SYSTEM:  # merged /usr: /bin, /lib... are links into /usr
@@ -110,7 +120,8 @@ def bwrap_command(connection_file, cwd, run, hide):
             command += ["--symlink", os.readlink(path), path]
         elif os.path.isdir(path):
             command += ["--ro-bind", path, path]
-    command += ["--dev", "/dev", "--proc", "/proc", "--size", str(TMP_MB * 2**20), "--tmpfs", "/tmp"]
+    command += ["--dev", "/dev", "--proc", "/proc", "--remount-ro", "/proc",
+                "--size", str(TMP_MB * 2**20), "--tmpfs", "/tmp"]
     shown = python_folders(cwd) + data_folders()
     for folder in shown:  # read-only, over the empty /tmp
         command += ["--ro-bind", folder, folder]
@@ -118,14 +129,19 @@ def bwrap_command(connection_file, cwd, run, hide):
         if any(os.path.commonpath([path, folder]) == folder for folder in SYSTEM + tuple(shown)):
             empty = ["--size", str(2**20), "--tmpfs", path] if os.path.isdir(path) else ["--ro-bind", "/dev/null", path]
             command += empty
-    for folder in (cwd, run):
-        command += ["--bind", folder, folder]
+    command += ["--size", str(TMP_MB * 2**20), "--tmpfs", cwd, "--ro-bind", run, run]
+    for folder in (SOCKETS, OBSERVED):
+        command += ["--bind", os.path.join(run, folder), os.path.join(run, folder)]
     # --as-pid-1: the kernel is its namespace's first process, so that when it ends every process it
     # started is killed (bwrap's own first process would wait for them all)
     command += ["--ro-bind", connection_file, connection_file,
+                "--unshare-user", "--uid", "65534", "--gid", "65534", "--cap-drop", "ALL", "--new-session",
                 "--unshare-net", "--unshare-pid", "--as-pid-1", "--unshare-ipc", "--unshare-uts", "--die-with-parent",
-                "--chdir", cwd,
-                "--setenv", "HOME", "/tmp", "--setenv", NO_FRONTEND, "1"]
+                "--chdir", cwd, "--clearenv"]
+    environment = {name: os.environ[name] for name in KEPT_ENVIRONMENT if name in os.environ}
+    environment.update(HOME="/tmp", **{NO_FRONTEND: "1"})
+    for name, value in sorted(environment.items()):
+        command += ["--setenv", name, value]
     return command + [sys.executable, "-I", "-m", "ipykernel_launcher", "-f", connection_file]
 
 

@@ -45,10 +45,11 @@ def configure(c):
     c.ClearSolutions.text_stub = TEXT_STUB  # a written answer's cell, as the learner's own copy shows it
     c.Autograde.autograde_preprocessors = autograde_steps()
     c.Execute.timeout_func = cell_timeout
+    c.HTMLExporter.sanitize_html = True  # a student's HTML or script output shows as text, never runs, in feedback
     c.GenerateFeedback.preprocessors = ["nbgrader.preprocessors.GetGrades", "nndl.teach.feedback.HideHiddenTests",
                                         "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]
     run = os.environ.get(sandbox.RUN)
     if run:  # set by nndl.teach for each submission it grades
         c.Execute.kernel_name = sandbox.KERNEL
         c.KernelManager.transport = "ipc"
-        c.KernelManager.ip = str(Path(run) / "kernel")
+        c.KernelManager.ip = str(Path(run) / sandbox.SOCKETS / "kernel")
