@@ -33,7 +33,7 @@ CHECK = re.compile(r"^(ex\d+)\.check\(", re.M)
 DONE, NOT_YET, NOT_STARTED = "✓ done", "✗ not yet", "… not started"
 WRITTEN = "✎ written (graded by your teacher; its solution() shows our model answer)"
 WRITTEN_HINT = re.compile(r"# (ex\d+)\.hint\(\)")  # the cell under an answer in words
-RUN_TIME = "Running all the notebooks takes 2 to 3 minutes on two cores, longer if you train for more epochs."
+RUN_TIME = "Running all the notebooks takes about 3 minutes on two cores, longer if you train for more epochs."
 ASCII_MARKS = str.maketrans({"✓": "+", "✗": "x", "…": "..."})  # for a console that cannot show them
 
 
