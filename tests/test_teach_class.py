@@ -100,6 +100,12 @@ def early(notebook, source):
     return notebook
 
 
+def markdown(notebook, source):
+    """``notebook`` with a Markdown cell of ``source`` at its end (a student's own text cell)."""
+    notebook.cells.append(nbformat.v4.new_markdown_cell(source))
+    return notebook
+
+
 def append(notebook, source):
     notebook.cells.append(nbformat.v4.new_code_cell(source))
     return notebook
@@ -161,7 +167,7 @@ def backprop_mini_batch(net, X, Y):
         ("tim", "ch01"): append(append(solution("ch01"), PROBE), "while True:\n    pass"),
         ("lara", "ch01"): late,
         ("lars", "ch01"): solution("ch01"),  # as late as lara, with an extension
-        ("sly", "ch01"): early(released(course, "ch01"), SLY),
+        ("sly", "ch01"): markdown(early(released(course, "ch01"), SLY), "<script>alert(1)</script><img src=x onerror=alert(2)>"),
         ("blanche", "ch01"): early(released(course, "ch01"), BLANK_THE_TESTS),
         ("swen", "ch01"): early(released(course, "ch01"), SWALLOW_ERRORS),
         ("fay", "ch01"): answer(answer(answer(early(released(course, "ch01"), FAKE_GRADING), "nb01_perceptron",
@@ -336,4 +342,7 @@ def test_nothing_a_kernel_writes_reaches_the_disk_the_feedback_or_the_teachers_b
     assert sorted(p.name for p in feedback.iterdir()) == [NAMES["ch01"].replace(".ipynb", ".html")]
     page = (feedback / NAMES["ch01"].replace(".ipynb", ".html")).read_text()
     assert "document.title = 'sly was here'</script>" not in page, "a student's script does not run in feedback"
-    assert "hide: None user: 65534" in page, "no grader's variable in the kernel, whose user is nobody"
+    assert "<img src" not in page and "<script>alert" not in page, "nor does a script in the student's Markdown"
+    graded = json.dumps(nbformat.read(course / "autograded" / "sly" / "ch01" / NAMES["ch01"], 4).cells)
+    assert "hide: None user: 65534" in graded, "no grader's variable in the kernel, whose user is nobody"
+    assert "<img src" not in graded and "<script>alert" not in graded, "the formgrader shows it without its scripts"

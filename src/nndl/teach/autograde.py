@@ -129,8 +129,8 @@ def failure_reason(log):
         return "crashed kernel: the notebook ended Python or ran out of memory"
     if "CellTimeoutError" in log:
         return "time limit: a cell ran past its limit and would not stop"
-    if "checksum" in log.lower():
-        return "changed metadata: a locked cell was edited (its checksum differs)"
+    if "NotebookValidationError" in log:
+        return "an output nbgrader cannot save (not valid in a notebook): review it by hand"
     errors = [line for line in log.splitlines() if "ERROR" in line]
     return f"nbgrader failed: {errors[-1].split('|', 1)[-1].strip()[:160] if errors else log.strip()[-160:]}"
 
@@ -158,10 +158,11 @@ def grade_one(course, student, assignment, source, submission_folder, hide, sand
     if due and not (target / TIMESTAMP).is_file():
         note = "; ".join(filter(None, [note, f"no {TIMESTAMP}: when it was handed in is unknown, graded as on time"]))
     limit = TIME_LIMIT.get(assignment, DEFAULT_TIME_LIMIT)
-    result, log = run_nbgrader(course, student, assignment, hide, sandboxed, limit)
+    result, log, kernel = run_nbgrader(course, student, assignment, hide, sandboxed, limit)
     logs = course / "logs"
     logs.mkdir(exist_ok=True)
-    (logs / f"autograde-{student}-{assignment}.log").write_text(log)
+    (logs / f"autograde-{student}-{assignment}.log").write_text(
+        log + (f"\n----- the kernel's own output (the student's code may have written it) -----\n{kernel}" if kernel else ""))
     if result is None or result.returncode != 0:
         reason = f"timeout: grading took over {limit} s" if result is None else failure_reason(log)
         for_review(course, student, assignment, reason, hide)
@@ -173,7 +174,8 @@ def grade_one(course, student, assignment, source, submission_folder, hide, sand
 
 
 def run_nbgrader(course, student, assignment, hide, sandboxed, limit, review=None):
-    """Run ``nbgrader autograde`` on one staged submission, its kernel in the sandbox; returns (result, log).
+    """Run ``nbgrader autograde`` on one staged submission, its kernel in the sandbox; returns (result, nbgrader's
+    messages, what the kernel itself printed outside its cells).
 
     The result is None if it ran out of time.  With ``review`` (the reason it
     could not be graded) nothing of the student's runs: see ``for_review``.
@@ -196,7 +198,9 @@ def run_nbgrader(course, student, assignment, hide, sandboxed, limit, review=Non
                 log, result = str(e), None
             if result is None or "database is locked" not in log:
                 break
-    return result, log
+        printed = Path(run) / sandbox.KERNEL_OUTPUT  # for the teacher's log only: never read for a reason or a retry
+        kernel = printed.read_text(errors="replace")[-20000:] if printed.is_file() else ""
+    return result, log, kernel
 
 
 def for_review(course, student, assignment, reason, hide):
@@ -208,7 +212,7 @@ def for_review(course, student, assignment, reason, hide):
     the formgrader's Manual Grading, reads it, and gives points by hand.
     """
     from nndl.teach.reports import gradebook
-    result, log = run_nbgrader(course, student, assignment, hide, True, DEFAULT_TIME_LIMIT, review=reason)
+    result, log, _ = run_nbgrader(course, student, assignment, hide, True, DEFAULT_TIME_LIMIT, review=reason)
     (course / "logs" / f"review-{student}-{assignment}.log").write_text(log)
     if result is None or result.returncode != 0:
         return  # nbgrader cannot read it either (a broken notebook): it stays in submitted/
@@ -267,6 +271,10 @@ def autograde(course, submitted, only=None, sandboxed=True, notebooks=NOTEBOOKS,
                 outcomes.append(Outcome(student.name, name, "missing"))
     for outcome in outcomes:
         progress(outcome)
+    from nndl.teach.reports import gradebook
+    with gradebook(course) as gb:  # each student's row first: two nbgraders creating it at once would collide
+        for student in sorted({job[1] for job in work}):
+            gb.update_or_create_student(student)
     with concurrent.futures.ThreadPoolExecutor(jobs or default_jobs()) as pool:  # each job waits on its nbgrader
         running = {pool.submit(grade_one, *job): job for job in work}
         for done in concurrent.futures.as_completed(running):

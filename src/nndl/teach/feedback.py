@@ -25,7 +25,10 @@ class HideHiddenTests(ClearHiddenTests):
 
     A failed hidden ``assert`` would show its own line in the traceback, so the
     error outputs of graded cells keep only the error's name and message, and
-    the message only if the visible part of the cell holds it.  Only the
+    the message only if the visible part of the cell holds it.  The kernel saw
+    the hidden tests' inputs, and any cell of the student's could have printed
+    them (encoded, reversed, from a thread): feedback shows no output of the
+    student's cells, and of a graded cell only its verdict.  Only the
     locked test cells are read: a student's own cell that happens to hold the
     words "BEGIN HIDDEN TESTS" is the student's text, left as it is (nbgrader
     would refuse the whole notebook for a region without its end).
@@ -39,10 +42,13 @@ class HideHiddenTests(ClearHiddenTests):
         return super().preprocess(nb, resources)
 
     def preprocess_cell(self, cell, resources, index):
-        for output in cell.get("outputs", []):  # a student's cell can print a test's source (In[-1], a frame)
-            redact(output, resources["nndl_hidden_lines"])
-        if not is_graded_test(cell):
+        if not is_graded_test(cell):  # what a student's cell showed may hold a test's hidden lines, encoded anyhow
+            if cell.cell_type == "code":
+                cell.outputs = []
             return cell, resources
+        cell.outputs = [output for output in cell.outputs if output.output_type == "error"]  # the verdict alone
+        for output in cell.outputs:
+            redact(output, resources["nndl_hidden_lines"])
         cell, resources = super().preprocess_cell(cell, resources, index)
         for output in cell.outputs:
             if output.output_type == "error":

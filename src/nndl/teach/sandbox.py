@@ -39,6 +39,8 @@ HIDE = "NNDL_GRADING_HIDE"         # folders the kernel must not see, os.pathsep
 MEMORY = "NNDL_GRADING_MEMORY_MB"  # the kernel's address-space limit
 NO_FRONTEND = "NNDL_NO_FRONTEND"   # set in the kernel: widgets skip their interactive part
 TMP_MB = 512                       # the size of the kernel's /tmp
+KERNEL_OUTPUT = "kernel-output.txt"  # the kernel's own stdout and stderr, kept apart from nbgrader's messages
+FILE_MB = 64                         # the largest file the kernel may write
 SOCKETS, OBSERVED = "sockets", "observed"  # the run's subfolders the kernel writes to: ZeroMQ's, the judge's
 KEPT_ENVIRONMENT = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "MPLBACKEND", "NNDL_DATA_DIR", "NNDL_OBSERVED")
 SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/sys")  # shown read-only
@@ -155,6 +157,10 @@ def main(argv=None):
     hide = [h for h in os.environ.get(HIDE, "").split(os.pathsep) if h]
     limit = memory_limit()
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_MB * 2**20, FILE_MB * 2**20))
+    output = os.open(os.path.join(run, KERNEL_OUTPUT), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.dup2(output, 1)  # what the kernel prints outside a cell goes to a file, never into nbgrader's own log
+    os.dup2(output, 2)
     command = bwrap_command(os.path.abspath(argv[1]), os.getcwd(), run, hide)
     os.execvp(command[0], command)
 

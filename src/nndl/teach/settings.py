@@ -13,6 +13,7 @@ from nndl.teach import sandbox
 # Seconds a cell may run before it is interrupted.  Exercises and tests answer in
 # a second or two; only training runs (notebooks 05 and 06) take minutes.
 TIMEOUTS = {"exercise": 20, "lesson": 120, "training": 900}
+SANITIZE = "nbconvert.preprocessors.sanitize.SanitizeHTML"  # a student's Markdown and outputs, scripts taken out
 REVIEW = "NNDL_REVIEW"  # set, to the reason, when a submission that could not be graded is put in for review
 TRAINING_EXERCISES = {"nb06_no_hidden"}  # exercises that train a network, however the student wrote them
 
@@ -35,6 +36,7 @@ def autograde_steps():
     steps = Autograde.class_traits()["autograde_preprocessors"].make_dynamic_default()
     at = steps.index(Execute)
     steps[at:at + 1] = [SplitJudge, Execute, StderrIsNoError, Judge]
+    steps.append(SANITIZE)  # last, after the grades are saved: what the formgrader shows runs no student script
     if os.environ.get(REVIEW):  # a submission that could not be run: into the gradebook as it is, run by no one
         steps.remove(Execute)
     return steps
@@ -46,8 +48,9 @@ def configure(c):
     c.Autograde.autograde_preprocessors = autograde_steps()
     c.Execute.timeout_func = cell_timeout
     c.HTMLExporter.sanitize_html = True  # a student's HTML or script output shows as text, never runs, in feedback
+    c.SanitizeHTML.enabled = True  # nbconvert's preprocessors run only when enabled
     c.GenerateFeedback.preprocessors = ["nbgrader.preprocessors.GetGrades", "nndl.teach.feedback.HideHiddenTests",
-                                        "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]
+                                        SANITIZE, "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]
     run = os.environ.get(sandbox.RUN)
     if run:  # set by nndl.teach for each submission it grades
         c.Execute.kernel_name = sandbox.KERNEL
