@@ -1,7 +1,6 @@
 """nbgrader preprocessors: graded tests judged outside the student's Python; feedback without the hidden tests;
 graded cells not failed by what they print to stderr."""
 import os
-import re
 from pathlib import Path
 
 import nbformat
@@ -15,7 +14,6 @@ from nndl.teach.settings import REVIEW
 
 HIDDEN_FAILED = "a hidden test failed (its message stays hidden, as the test does)"
 REDACTED = "[a line of a hidden test]"
-HIDDEN_REGION = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
 NOT_JUDGED = "NotJudged"  # the error name of a test the judge could not judge (the message says why)
 JUDGED = "judged by the grader, outside the student's Python"
 
@@ -37,7 +35,7 @@ class HideHiddenTests(ClearHiddenTests):
     def preprocess(self, nb, resources):
         resources["nndl_hidden_lines"] = sorted(
             {line.strip() for cell in nb.cells if is_graded_test(cell)
-             for region in HIDDEN_REGION.findall(cell.source) for line in region.splitlines()
+             for region in judge.HIDDEN.findall(cell.source) for line in region.splitlines()
              if len(line.strip()) > 8 and "HIDDEN TESTS" not in line}, key=len, reverse=True)
         return super().preprocess(nb, resources)
 
