@@ -118,7 +118,7 @@ def test_exercise_2_is_answered_after_it_by_a_cell_that_prints_its_numbers():
     cells, graded = cells_and_index("nb06_no_hidden_test")
     table, answer = cells[graded + 1], cells[graded + 2]
     assert table.source.startswith("# NBVAL_CHECK_OUTPUT") and "stuck_on_own_digit(net_no_hidden" in table.source
-    printed_table = table.outputs[0]["text"]
+    printed_table = "".join(o.text for o in table.outputs if o.output_type == "stream")
     accuracy = re.search(r"validation accuracy (\d+\.\d+%)", printed_table).group(1)
     stuck = printed_table.splitlines()[-1].split()
     assert [d for d, share in enumerate(stuck) if share == "100%"] == [6, 8, 9]
