@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 WORKSPACE = Path(os.environ.get("NNDL_WORKSPACE") or ROOT / "workspace").expanduser()  # the tests choose another
-EXTRAS = {"setup": "", "lab": "", "test": "[test,teach]"}
+EXTRAS = {"setup": "", "lab": "", "test": "[test,teach,site,hub]"}
 
 
 def ensure_environment(command):

@@ -21,7 +21,8 @@ def pip_requirements():
 def conda_requirements():
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     names = {_normalise(d) for d in env["dependencies"] if isinstance(d, str)}
-    return names - {"python>=3.11", "pip"}  # conda's own: the interpreter and the installer
+    # conda's own: the interpreter and the installer; and the hub's proxy, which pip users take from npm
+    return names - {"python>=3.11", "pip", "configurable-http-proxy"}
 
 
 def _normalise(requirement):
