@@ -127,6 +127,12 @@ def test_without_a_sandbox_autograde_refuses_unless_told(tmp_path, capsys, monke
     assert "no sandbox for the students' code: bubblewrap is not installed" in err and "--no-sandbox" in err
 
 
+def with_kernel(command, *kernel):
+    """The sandbox's ``command`` with ``kernel`` in place of ipykernel."""
+    at = len(command) - 1 - command[::-1].index(sys.executable)
+    return command[:at] + list(kernel)
+
+
 @pytest.mark.skipif(bool(sandbox.available()), reason="bubblewrap cannot sandbox here")
 def test_the_sandbox_hides_the_course_and_the_network(tmp_path):
     course, work, run = tmp_path / "course", tmp_path / "course" / "autograded" / "s" / "ch01", tmp_path / "run"
@@ -137,8 +143,8 @@ def test_the_sandbox_hides_the_course_and_the_network(tmp_path):
     (tmp_path / "repo" / ".git").mkdir(parents=True)
     (tmp_path / "repo" / ".git" / "HEAD").write_text("ref: refs/heads/main")
     (tmp_path / "conn.json").write_text("{}")
-    command = sandbox.bwrap_command(str(tmp_path / "conn.json"), str(work), str(run),
-                                    [str(course), str(tmp_path / "repo" / ".git")])
+    connection = sandbox.open_run_to_the_kernel(str(run), str(tmp_path / "conn.json"))
+    command = sandbox.bwrap_command(connection, str(work), str(run), [str(course), str(tmp_path / "repo" / ".git")])
     probe = """import errno, os, socket, subprocess, sys
 print(os.path.exists("../../../gradebook.db"), os.path.exists("GIT/HEAD"))
 print("grader visible" if os.path.exists("/proc/GRADER") else "grader out of sight", os.getpid())
@@ -168,17 +174,17 @@ try:
 except OSError as e:
     print("network", errno.errorcode[e.errno])
 """
-    python = command.index(sys.executable)
     with socket.create_server(("127.0.0.1", 0)) as server:  # a service on this machine's loopback
         probe = probe.replace("PORT", str(server.getsockname()[1])).replace("GRADER", str(os.getpid()))
         probe = probe.replace("GIT", str(tmp_path / "repo" / ".git")).replace("RUN", str(run))
-        out = subprocess.run(command[:python] + [sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+        out = subprocess.run(with_kernel(command, sys.executable, "-c", probe), capture_output=True, text=True, check=True,
                              env={**os.environ, "GRADER_SECRET": "x"}).stdout
     lines = out.split("\n")
     assert lines[0] == "False False", "gradebook and .git out of sight"
     assert lines[1].startswith("grader out of sight") and int(lines[1].split()[-1]) < 10, "processes of its own"
     assert lines[2] == "/tmp ENOSPC", out
-    assert lines[3] == "ok 65534 0000000000000000", "its folder is writable, its user is nobody, without capabilities"
+    user = sandbox.kernel_user(str(run)) if os.geteuid() == 0 else sandbox.NOBODY
+    assert lines[3] == f"ok {user} 0000000000000000", "its folder is writable, its user is not the grader's, no capability"
     assert lines[4:6] == [f"{run}/x EROFS", f"{run}/observed/../y EROFS"], "of the run's folder, only two subfolders"
     secret, names = lines[6].split(" ", 1)
     assert secret == "False" and set(eval(names)) <= set(sandbox.KEPT_ENVIRONMENT) | {"HOME", sandbox.NO_FRONTEND, "PWD"}
@@ -197,14 +203,14 @@ def test_the_sandbox_shows_only_the_system_python_and_data(tmp_path):
     for folder in (sandbox.SOCKETS, sandbox.OBSERVED):
         (run / folder).mkdir(parents=True)
     (tmp_path / "conn.json").write_text("{}")
+    connection = sandbox.open_run_to_the_kernel(str(run), str(tmp_path / "conn.json"))
     as_the_launcher = (f"import json; from nndl.teach import sandbox; print(json.dumps(sandbox.bwrap_command("
-                       f"{str(tmp_path / 'conn.json')!r}, {str(work)!r}, {str(run)!r}, [])))")  # nothing asked hidden
+                       f"{connection!r}, {str(work)!r}, {str(run)!r}, [])))")  # nothing asked hidden
     command = json.loads(subprocess.run([sys.executable, "-I", "-c", as_the_launcher], capture_output=True, text=True,
                                         check=True, cwd=work).stdout)  # python -I, as nbgrader starts it
-    python = command.index(sys.executable)
     probe = (f"import os; from nndl import mnist; mnist.load_data(); "
              f"print(os.path.exists({str(learner.NOTEBOOKS)!r}), os.path.exists({str(learner.ROOT / 'README.md')!r}))")
-    result = subprocess.run(command[:python] + [sys.executable, "-c", probe], capture_output=True, text=True)
+    result = subprocess.run(with_kernel(command, sys.executable, "-c", probe), capture_output=True, text=True)
     assert result.stdout == "False False\n", result.stdout + result.stderr
     assert (learner.ROOT / "README.md").exists() and mnist.DATA_DIR.exists()
 
@@ -220,12 +226,126 @@ def test_the_sandbox_keeps_a_course_installed_under_tmp_in_sight(tmp_path, monke
     for folder in (sandbox.SOCKETS, sandbox.OBSERVED):
         (run / folder).mkdir(parents=True)
     (tmp_path / "conn.json").write_text("{}")
-    command = sandbox.bwrap_command(str(tmp_path / "conn.json"), str(work), str(run), [])
-    python = command.index(sys.executable)
+    connection = sandbox.open_run_to_the_kernel(str(run), str(tmp_path / "conn.json"))
+    command = sandbox.bwrap_command(connection, str(work), str(run), [])
     probe = f"import sys; sys.path.insert(0, {str(installed)!r}); import course_module"  # the kernel's env is cleared
-    result = subprocess.run(command[:python] + [sys.executable, "-c", probe], capture_output=True, text=True)
+    result = subprocess.run(with_kernel(command, sys.executable, "-c", probe), capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert f"imported from {installed}" in result.stdout
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only a kernel started by root could pass for the owner of root's files")
+@pytest.mark.skipif(bool(sandbox.available()), reason="bubblewrap cannot sandbox here")
+def test_graded_by_root_the_kernel_cannot_read_roots_files(tmp_path, monkeypatch):
+    """In a user namespace of root's, "nobody" is root outside: it read /etc/shadow.  Now it is a real user."""
+    shown = tmp_path / "site"  # a folder the kernel sees, like its .venv
+    shown.mkdir()
+    (shown / "secret.txt").write_text("root's")
+    (shown / "secret.txt").chmod(0o600)
+    monkeypatch.syspath_prepend(str(shown))
+    work, run = tmp_path / "work", tmp_path / "run"
+    work.mkdir()
+    for folder in (sandbox.SOCKETS, sandbox.OBSERVED):
+        (run / folder).mkdir(parents=True)
+    (tmp_path / "conn.json").write_text("{}")
+    (tmp_path / "conn.json").chmod(0o600)
+    connection = sandbox.open_run_to_the_kernel(str(run), str(tmp_path / "conn.json"))
+    command = sandbox.bwrap_command(connection, str(work), str(run), [])
+    probe = f"""import os
+for name in ({str(shown / 'secret.txt')!r}, "/etc/shadow", {connection!r}):
+    try:
+        open(name).read()
+        print(name, "read")
+    except OSError as e:
+        print(name, e.strerror)
+open({str(run / sandbox.OBSERVED / 'x.npz')!r}, "w").write("x")
+print(os.getuid(), os.getgid(), os.getgroups(), open("/proc/self/uid_map").read().split())
+"""
+    result = subprocess.run(with_kernel(command, sys.executable, "-c", probe), capture_output=True, text=True)
+    lines = result.stdout.splitlines()
+    assert lines[:2] == [f"{shown / 'secret.txt'} Permission denied", "/etc/shadow Permission denied"], result.stderr
+    assert lines[2] == f"{connection} read", "its connection file, and the archives' folder, are its own"
+    user = sandbox.kernel_user(str(run))
+    assert lines[3] == f"{user} {user} [] ['0', '0', '4294967295']", "a real user of its own, not a user namespace's"
+
+
+@pytest.mark.skipif(bool(sandbox.available()), reason="bubblewrap cannot sandbox here")
+def test_the_kernel_cannot_fill_memory_through_dev(tmp_path):
+    """bwrap's /dev is a tmpfs as large as half the memory, outside the kernel's limit: it is read-only."""
+    work, run = tmp_path / "work", tmp_path / "run"
+    work.mkdir()
+    for folder in (sandbox.SOCKETS, sandbox.OBSERVED):
+        (run / folder).mkdir(parents=True)
+    (tmp_path / "conn.json").write_text("{}")
+    command = sandbox.bwrap_command(sandbox.open_run_to_the_kernel(str(run), str(tmp_path / "conn.json")),
+                                    str(work), str(run), [])
+    probe = """import errno
+for name in ("/dev/big", "/dev/shm/big", "/dev/null"):
+    try:
+        open(name, "wb").write(bytes(2**20))
+        print(name, "written")
+    except OSError as e:
+        print(name, errno.errorcode[e.errno])
+"""
+    result = subprocess.run(with_kernel(command, sys.executable, "-c", probe), capture_output=True, text=True)
+    assert result.stdout.split("\n")[:2] == ["/dev/big EROFS", "/dev/shm/big EROFS"], result.stdout + result.stderr
+    assert "/dev/null written" in result.stdout, "its devices still work"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="bounds set as root only (in a user namespace bwrap's mounts are not ours)")
+@pytest.mark.skipif(bool(sandbox.available()), reason="bubblewrap cannot sandbox here")
+def test_graded_by_root_the_kernel_can_make_only_so_many_files_and_processes(tmp_path):
+    """Empty files cost memory outside every limit, and so do processes: a submission could bring the machine down."""
+    work, run = tmp_path / "work", tmp_path / "run"
+    work.mkdir()
+    for folder in (sandbox.SOCKETS, sandbox.OBSERVED):
+        (run / folder).mkdir(parents=True)
+    (tmp_path / "conn.json").write_text("{}")
+    command = sandbox.bwrap_command(sandbox.open_run_to_the_kernel(str(run), str(tmp_path / "conn.json")),
+                                    str(work), str(run), [])
+    probe = f"""import os, time
+for folder in ("/tmp", os.getcwd()):
+    made = 0
+    try:
+        while made < {2 * sandbox.FILES}:
+            open(os.path.join(folder, str(made)), "w").close()
+            made += 1
+    except OSError as e:
+        print(folder == os.getcwd(), made, e.strerror)
+children = 0
+try:
+    while children < {2 * sandbox.PROCESSES}:
+        if os.fork() == 0:
+            time.sleep(10)
+            os._exit(0)
+        children += 1
+except OSError as e:
+    print(children < {sandbox.PROCESSES}, e.strerror)
+"""
+    result = subprocess.run(with_kernel(command, sys.executable, "-c", probe), capture_output=True, text=True)
+    lines = [line.split(" ", 2) for line in result.stdout.splitlines()]
+    assert [(cwd, error) for cwd, _, error in lines[:2]] == [("False", "No space left on device"),
+                                                             ("True", "No space left on device")], result.stderr
+    assert all(sandbox.FILES - 100 < int(made) < sandbox.FILES for _, made, _ in lines[:2]), "less what was there"
+    assert lines[2:] == [["True", "Resource", "temporarily unavailable"]], result.stdout + result.stderr
+
+
+def test_a_graded_notebook_keeps_a_bounded_output_but_every_error():
+    """nbgrader keeps what the cells print in memory, then on disk: 48 MB printed, at most OUTPUT_MB kept."""
+    from nndl.teach.feedback import CUT, OUTPUT_MB, BoundedExecute
+    execute, outs = BoundedExecute(), []
+    execute.reset_execution_trackers()
+    execute.clear_before_next_output = False  # as nbclient sets it for each cell
+    execute.shown, execute.cut = 0, False  # as at the start of a notebook
+
+    def message(kind, **content):
+        return {"msg_type": kind, "header": {"msg_type": kind}, "parent_header": {"msg_id": "cell"}, "content": content}
+    for _ in range(OUTPUT_MB + 16):
+        execute.output(outs, message("stream", name="stdout", text="x" * 2**20), None, 0)
+    execute.output(outs, message("error", ename="AssertionError", evalue="wrong", traceback=[]), None, 0)
+    assert sum(len(o.get("text", "")) for o in outs) <= OUTPUT_MB * 2**20
+    assert [o.get("text") for o in outs[-2:]] == [CUT, None] and outs[-1].ename == "AssertionError", \
+        "past the bound, one line says so, and an error still arrives: a failed test must not pass"
 
 
 def test_grading_helpers_cannot_be_fooled():
@@ -297,8 +417,9 @@ def test_a_file_marked_late_without_a_time_is_charged_at_least_a_day(tmp_path, c
     assert not (course / "submitted" / "1001" / "ch01" / "timestamp.txt").exists()
 
 
-def test_each_cell_gets_a_time_limit_that_fits_it():
+def test_each_cell_gets_a_time_limit_that_fits_it(monkeypatch):
     source = nbformat.read(teach.chapters()["ch06"], 4)
+    monkeypatch.setenv(settings.TRAINING_CELLS, " ".join(settings.training_cells(source)))  # as autograde does
     limits = {settings.cell_timeout(c) for c in source.cells if c.cell_type == "code"
               if c.metadata.get("nbgrader", {}).get("grade")}
     assert limits == {settings.TIMEOUTS["exercise"]} and settings.TIMEOUTS["exercise"] <= 20
@@ -306,6 +427,11 @@ def test_each_cell_gets_a_time_limit_that_fits_it():
     assert training and {settings.cell_timeout(c) for c in training} == {settings.TIMEOUTS["training"]}
     lesson = nbformat.v4.new_code_cell("print(1)")
     assert settings.cell_timeout(lesson) == settings.TIMEOUTS["lesson"] < settings.TIMEOUTS["training"]
+    students = nbformat.v4.new_code_cell("while True: pass  # net.SGD( train_live(")  # a cell of the student's own
+    assert settings.cell_timeout(students) == settings.TIMEOUTS["lesson"], "the student's text buys no time"
+    answer = next(c for c in source.cells if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code")
+    answer.source += "\n# net.SGD("
+    assert settings.cell_timeout(answer) == settings.TIMEOUTS["exercise"]
 
 
 def test_feedback_hides_hidden_tests_and_their_messages_and_leaves_students_text_alone():
@@ -322,8 +448,11 @@ def test_feedback_hides_hidden_tests_and_their_messages_and_leaves_students_text
     spy = nbformat.v4.new_code_cell("print(In[-1])")  # a student's cell printing the test's source, hidden lines too
     spy.outputs = [nbformat.v4.new_output("stream", name="stdout", text=test.source),
                    nbformat.v4.new_output("display_data", data={"text/plain": test.source, "text/html": test.source})]
-    notebook = nbformat.v4.new_notebook(cells=[student, test, visible, spy])
+    named = nbformat.v4.new_code_cell(test.source, metadata=graded)  # the kernel's half raised a class of its own
+    named.outputs = [nbformat.v4.new_output("error", ename="LEAKED_assert_f_0_0", evalue="f(1) is 1", traceback=[])]
+    notebook = nbformat.v4.new_notebook(cells=[student, test, visible, spy, named])
     notebook, _ = HideHiddenTests().preprocess(notebook, {})
+    assert notebook.cells[4].outputs[0].traceback == ["Exception: f(1) is 1"], "an error's name could carry hidden lines"
     assert notebook.cells[3].outputs == [], "no output of a student's cell: it could hold a hidden test, encoded"
     assert notebook.cells[0].source == student.source, "a student's own text is theirs"
     assert "f(0)" not in notebook.cells[1].source
@@ -385,6 +514,39 @@ def test_a_time_the_exchange_never_saw_is_not_believed(tmp_path, capsys):
     assert (course / "submitted" / "renamer" / "ch01" / "timestamp.txt").read_text()[:10] == now[:10]
     assert "honest" not in out
     assert cli.main(["--course", str(course), "collect", "ch01", "download.zip"]) == 2  # an archive needs --pattern
+
+
+def test_what_nbgrader_must_not_collect_is_set_aside_and_a_missing_time_is_the_exchanges(tmp_path, capsys):
+    import datetime
+    course, exchange = tmp_path / "course", tmp_path / "exchange"
+    teach.release(course, only=["ch01"])
+    config = course / "nbgrader_config.py"
+    config.write_text(config.read_text() + f"c.Exchange.root = {str(exchange)!r}\n")
+    inbound = exchange / "nndl" / "inbound"
+    inbound.mkdir(parents=True)
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+    folders = {student: inbound / f"{student}+ch01+{now}+x1y2" for student in ("linker", "tardy", "victim")}
+    for folder in folders.values():
+        folder.mkdir()
+    (folders["linker"] / "01_perceptrons.ipynb").symlink_to(course / "source" / "ch01" / "01_perceptrons.ipynb")
+    shutil.copy(course / "release" / "ch01" / "01_perceptrons.ipynb", folders["tardy"])  # and no timestamp.txt
+    shutil.copy(course / "release" / "ch01" / "01_perceptrons.ipynb", folders["victim"])
+    (folders["victim"] / "timestamp.txt").write_text(now)
+    later = inbound / f"victim+ch01+2099-01-01 00:00:00.000000 UTC+z9"  # the latest: nbgrader would take it
+    shutil.copytree(folders["victim"], later)
+    if os.geteuid() == 0:
+        for path in (later, *later.iterdir()):
+            os.chown(path, 65534, 65534)  # made by another user (nobody), in the victim's name
+    assert cli.main(["--course", str(course), "collect", "ch01"]) == 0
+    out = capsys.readouterr().out
+    assert f"linker ch01: {folders['linker'].name} not collected: it holds a link" in out
+    assert not (course / "submitted" / "linker").exists(), "the reference solutions are not handed in"
+    assert (course / "refused" / folders["linker"].name).is_dir(), "set aside, for the teacher to see"
+    assert "tardy ch01: no timestamp.txt; the exchange received it at" in out
+    assert (course / "submitted" / "tardy" / "ch01" / "timestamp.txt").read_text()[:10] == now[:10]
+    if os.geteuid() == 0:
+        assert f"victim ch01: {later.name} not collected: it was made by the user nobody, not by victim" in out
+        assert (course / "submitted" / "victim" / "ch01" / "timestamp.txt").read_text() == now, "the victim's own"
 
 
 def test_one_submission_that_breaks_its_grading_does_not_stop_the_class(tmp_path, monkeypatch):

@@ -4,6 +4,7 @@ import csv
 import html
 import io
 import json
+import os
 import re
 
 import nbformat
@@ -11,6 +12,7 @@ import pytest
 
 from nndl import teach
 from nndl.teach import cli, reports, sandbox
+from nndl.teach import feedback as feedback_module
 
 pytest.importorskip("nbgrader", reason="nbgrader is in the teach extra: pip install -e .[teach]")
 if sandbox.available():
@@ -69,6 +71,21 @@ display(HTML("<script>document.title = 'sly was here'</script><b>bold</b>"))
 os.symlink("/etc/hostname", "leak.txt")  # beside the notebook: feedback copies the folder's other files
 open("big.bin", "wb").write(bytes(2**20))
 print("hide:", os.environ.get("NNDL_GRADING_HIDE"), "user:", os.getuid())
+"""
+
+FLOOD = """import os, time
+for i in range(5000):  # the disk is not for a submission to fill
+    open(os.path.join(os.environ["NNDL_OBSERVED"], f"{i}.npz"), "wb").write(bytes(2**10))
+time.sleep(10)
+"""
+
+# a result displayed before each cell runs: nbgrader read it as partial credit, before the test's error
+DISPLAY_FIRST = """ip = get_ipython()
+ip.events.register("pre_run_cell", lambda info: ip.displayhook("full marks, please"))
+"""
+
+LOUD = """for i in range(48):  # 48 MB: nbgrader would keep it all, in memory and in the autograded notebook
+    print("x" * 2**20)
 """
 
 PROBE = """import os, resource
@@ -164,12 +181,15 @@ def backprop_mini_batch(net, X, Y):
         ("pat", "ch01"): pasted,
         ("sam", "ch01"): stripped,
         ("gus", "ch01"): renamed_id,
-        ("tim", "ch01"): append(append(solution("ch01"), PROBE), "while True:\n    pass"),
+        ("tim", "ch01"): append(append(solution("ch01"), PROBE), "while True:  # net.SGD( would once buy 15 minutes\n    pass"),
+        ("flo", "ch01"): early(solution("ch01"), FLOOD),
         ("lara", "ch01"): late,
         ("lars", "ch01"): solution("ch01"),  # as late as lara, with an extension
         ("sly", "ch01"): markdown(early(released(course, "ch01"), SLY), "<script>alert(1)</script><img src=x onerror=alert(2)>"),
         ("blanche", "ch01"): early(released(course, "ch01"), BLANK_THE_TESTS),
         ("swen", "ch01"): early(released(course, "ch01"), SWALLOW_ERRORS),
+        ("xavi", "ch01"): early(released(course, "ch01"), DISPLAY_FIRST),
+        ("lou", "ch01"): early(released(course, "ch01"), LOUD),
         ("fay", "ch01"): answer(answer(answer(early(released(course, "ch01"), FAKE_GRADING), "nb01_perceptron",
                                               "perceptron = lambda x, w, b: 0"), "nb01_gates", "AND = OR = NOT = None"),
                                 "nb01_full_adder", "full_adder = lambda x1, x2, carry_in: (0, 0)"),
@@ -258,7 +278,8 @@ def test_honest_students_get_what_they_earned(run):
 
 @pytest.mark.parametrize("student, name", [("dave", "ch01"), ("erin", "ch01"), ("frank", "ch03"), ("frank", "ch04"),
                                            ("gina", "ch04"), ("hank", "ch04"), ("mallory", "ch01"),
-                                           ("blanche", "ch01"), ("swen", "ch01"), ("fay", "ch01")])
+                                           ("blanche", "ch01"), ("swen", "ch01"), ("fay", "ch01"), ("xavi", "ch01"),
+                                           ("lou", "ch01")])
 def test_no_cheat_earns_a_point(run, student, name):
     status, output, totals, questions = run
     cheated = {"dave": "nb01_perceptron_test", "erin": "nb01_perceptron_test"}.get(student)
@@ -282,7 +303,8 @@ def test_broken_submissions_are_reported_and_the_others_graded(run, graded):
     status, output, totals, questions = run
     course = graded[0]
     failures = json.loads((course / "autograde-failures.json").read_text())
-    assert set(failures) == {"oscar/ch01", "ivan/ch01", "pat/ch01", "sam/ch01", "gus/ch01"}
+    assert set(failures) == {"oscar/ch01", "ivan/ch01", "pat/ch01", "sam/ch01", "gus/ch01", "flo/ch01"}
+    assert failures["flo/ch01"].startswith("wrote too much: "), failures["flo/ch01"]
     assert "crashed kernel" in failures["oscar/ch01"]
     assert (course / "autograded" / "oscar" / "ch01" / NAMES["ch01"]).exists(), "in the formgrader, for review"
     with reports.gradebook(course) as gb:
@@ -293,7 +315,7 @@ def test_broken_submissions_are_reported_and_the_others_graded(run, graded):
     assert "copy-pasted" in failures["pat/ch01"] and "nb01_gates_test" in failures["pat/ch01"]
     assert "no nbgrader cells" in failures["sam/ch01"]
     assert "unknown cells my_gates_test" in failures["gus/ch01"]
-    for student in ("oscar", "ivan", "pat", "sam", "gus"):
+    for student in ("oscar", "ivan", "pat", "sam", "gus", "flo"):
         assert {r["status"] for r in questions if r["student_id"] == student and r["assignment"] == "ch01"} == {"needs review"}
     assert score(questions, "tim", "ch01") == 10, "an endless loop in the student's own cell is stopped; the tests still run"
     probe_cell = nbformat.read(course / "autograded" / "tim" / "ch01" / NAMES["ch01"], 4).cells[-2]
@@ -306,7 +328,7 @@ def test_broken_submissions_are_reported_and_the_others_graded(run, graded):
     assert any(line.startswith("graded  rita ch01: renamed notebook 01_perceptrons-Copy1.ipynb") for line in lines)
     assert any(line.startswith("graded  tim ch01") and "time limit" in line for line in lines), output
     assert "missing bob ch03" in lines
-    assert re.search(r"Summary: 21 graded, 5 failed, \d+ missing", output), output
+    assert re.search(r"Summary: 23 graded, 6 failed, \d+ missing", output), output
 
 
 def test_per_question_statuses_and_names(run):
@@ -345,5 +367,10 @@ def test_nothing_a_kernel_writes_reaches_the_disk_the_feedback_or_the_teachers_b
     assert "document.title = 'sly was here'</script>" not in page, "a student's script does not run in feedback"
     assert "<img src" not in page and "<script>alert" not in page, "nor does a script in the student's Markdown"
     graded = json.dumps(nbformat.read(course / "autograded" / "sly" / "ch01" / NAMES["ch01"], 4).cells)
-    assert "hide: None user: 65534" in graded, "no grader's variable in the kernel, whose user is nobody"
+    user = re.search(r"hide: None user: (\d+)", graded)
+    assert user and int(user[1]) in (sandbox.KERNEL_USERS if os.geteuid() == 0 else [sandbox.NOBODY]), \
+        "no grader's variable in the kernel, whose user is not the grader's"
     assert "<img src" not in graded and "<script>alert" not in graded, "the formgrader shows it without its scripts"
+    loud = nbformat.read(course / "autograded" / "lou" / "ch01" / NAMES["ch01"], 4)
+    assert any(o.get("text") == feedback_module.CUT for c in loud.cells if c.cell_type == "code" for o in c.outputs), \
+        "what the cells print is bounded (and lou's blank answers still fail: test_no_cheat_earns_a_point)"

@@ -63,10 +63,11 @@ def test_the_kernels_launcher_does_not_import_from_the_students_folder(tmp_path,
 @pytest.mark.skipif(bool(sandbox.available()), reason="bubblewrap cannot sandbox here")
 def test_the_sandboxed_kernel_does_not_import_from_the_students_folder(tmp_path):
     folder = handed_in(tmp_path / "erin")
-    for folder in (sandbox.SOCKETS, sandbox.OBSERVED):
-        (tmp_path / "run" / folder).mkdir(parents=True)
+    for subfolder in (sandbox.SOCKETS, sandbox.OBSERVED):
+        (tmp_path / "run" / subfolder).mkdir(parents=True)
     (tmp_path / "conn.json").write_text("{}")
-    command = sandbox.bwrap_command(str(tmp_path / "conn.json"), str(folder), str(tmp_path / "run"), [])
+    connection = sandbox.open_run_to_the_kernel(str(tmp_path / "run"), str(tmp_path / "conn.json"))
+    command = sandbox.bwrap_command(connection, str(folder), str(tmp_path / "run"), [])
     assert command[-5:-2] == ["-I", "-m", "ipykernel_launcher"]
     result = subprocess.run(command[:-2] + ["--version"], capture_output=True, text=True, timeout=60)
     assert "hijacked" not in result.stdout + result.stderr

@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,10 +27,11 @@ import nbformat
 
 from nndl.teach import grading, late, sandbox, settings
 from nndl.teach.collect import CLAIMED, TIMESTAMP
-from nndl.teach.course import NOTEBOOKS, TeachError, nbgrader, setup_course
+from nndl.teach.course import NOTEBOOKS, Stopped, TeachError, nbgrader, setup_course
 
 TIME_LIMIT = {"ch06": 1800}  # seconds for a whole submission; the others get DEFAULT_TIME_LIMIT
 DEFAULT_TIME_LIMIT = 600
+RUN_FOLDER_LIMIT = (64 * 2**20, 1000)  # bytes and files the kernel may leave in the run's folders (sockets, archives)
 GRADEBOOK = threading.Lock()
 
 
@@ -158,7 +160,12 @@ def grade_one(course, student, assignment, source, submission_folder, hide, sand
     if due and not (target / TIMESTAMP).is_file():
         note = "; ".join(filter(None, [note, f"no {TIMESTAMP}: when it was handed in is unknown, graded as on time"]))
     limit = TIME_LIMIT.get(assignment, DEFAULT_TIME_LIMIT)
-    result, log, kernel = run_nbgrader(course, student, assignment, hide, sandboxed, limit)
+    training = settings.training_cells(nbformat.read(source, as_version=4))
+    try:
+        result, log, kernel = run_nbgrader(course, student, assignment, hide, sandboxed, limit, training=training)
+    except Stopped as e:
+        for_review(course, student, assignment, str(e), hide)
+        return Outcome(student, assignment, "failed", str(e))
     logs = course / "logs"
     logs.mkdir(exist_ok=True)
     (logs / f"autograde-{student}-{assignment}.log").write_text(
@@ -173,26 +180,29 @@ def grade_one(course, student, assignment, source, submission_folder, hide, sand
     return Outcome(student, assignment, "graded", note)
 
 
-def run_nbgrader(course, student, assignment, hide, sandboxed, limit, review=None):
+def run_nbgrader(course, student, assignment, hide, sandboxed, limit, review=None, training=()):
     """Run ``nbgrader autograde`` on one staged submission, its kernel in the sandbox; returns (result, nbgrader's
     messages, what the kernel itself printed outside its cells).
 
     The result is None if it ran out of time.  With ``review`` (the reason it
     could not be graded) nothing of the student's runs: see ``for_review``.
+    ``training``: the ids of the cells that may train for minutes.
     """
-    with tempfile.TemporaryDirectory(prefix="nndl-grade-") as run:
+    run = tempfile.mkdtemp(prefix="nndl-grade-")
+    try:
         sandbox.write_kernelspec(run, sandboxed)
         env = dict(os.environ, JUPYTER_PATH=os.pathsep.join([run, os.environ.get("JUPYTER_PATH", "")]))
         observed = Path(run) / sandbox.OBSERVED  # where the kernel's tests hand over what they saw, for the judge
         observed.mkdir()
         (Path(run) / sandbox.SOCKETS).mkdir()
-        env.update({sandbox.RUN: run, sandbox.HIDE: os.pathsep.join(hide), grading.OBSERVED: str(observed)})
+        env.update({sandbox.RUN: run, sandbox.HIDE: os.pathsep.join(hide), grading.OBSERVED: str(observed),
+                    settings.TRAINING_CELLS: " ".join(training)})
         if review:
             env[settings.REVIEW] = review
         for attempt in range(3):  # another submission's nbgrader may hold the gradebook for a moment
             try:
                 result = nbgrader(course, "autograde", assignment, f"--student={student}", "--force",
-                                  capture=True, env=env, timeout=limit)
+                                  capture=True, env=env, timeout=limit, watch=lambda: overflow(run))
                 log = result.stdout + result.stderr
             except subprocess.TimeoutExpired as e:  # nbgrader is killed, and the kernel with it (--die-with-parent)
                 log, result = str(e), None
@@ -200,7 +210,42 @@ def run_nbgrader(course, student, assignment, hide, sandboxed, limit, review=Non
                 break
         printed = Path(run) / sandbox.KERNEL_OUTPUT  # for the teacher's log only: never read for a reason or a retry
         kernel = printed.read_text(errors="replace")[-20000:] if printed.is_file() else ""
+    finally:
+        remove(run)
     return result, log, kernel
+
+
+def remove(run):
+    """Delete a grading run's folder, once the kernel, killed with nbgrader, has stopped writing to it."""
+    for _ in range(50):
+        try:
+            return shutil.rmtree(run)
+        except OSError:  # a file written while the folder was being emptied
+            time.sleep(0.1)
+    shutil.rmtree(run)
+
+
+def overflow(run):
+    """Why grading must stop if the kernel has written more to the run's folders than ``RUN_FOLDER_LIMIT``, else None.
+
+    The sockets and the judge's archives take a few files of kilobytes; the
+    disk is not there for a submission to fill.  (The kernel's other writes
+    go to memory, and what it prints to a file of at most ``sandbox.FILE_MB``.)
+    """
+    size, count = 0, 0
+    walks = (os.walk(os.path.join(run, folder)) for folder in (sandbox.SOCKETS, sandbox.OBSERVED))
+    for folder, subfolders, files in (step for walk in walks for step in walk):
+        count += len(subfolders) + len(files)
+        for name in files:
+            try:
+                size += os.lstat(os.path.join(folder, name)).st_size
+            except FileNotFoundError:
+                pass
+    most_bytes, most_files = RUN_FOLDER_LIMIT
+    if size > most_bytes or count > most_files:
+        return (f"wrote too much: {count} files, {size // 2**20} MB in the grading run's folder "
+                f"(at most {most_files} files and {most_bytes // 2**20} MB)")
+    return None
 
 
 def for_review(course, student, assignment, reason, hide):

@@ -105,7 +105,8 @@ def named_time(source):
 
 def collect_exchange(course, assignment):
     """Collect ``assignment`` from nbgrader's exchange into ``course/submitted/``; returns one note per submission
-    whose ``timestamp.txt`` claimed an earlier time than the exchange received it at (that time is kept)."""
+    set aside (``refuse``), without a ``timestamp.txt``, or whose ``timestamp.txt`` claimed an earlier time than
+    the exchange received it at: the exchange's time is then its time."""
     from nbgrader.utils import parse_utc
     course = Path(course).resolve()
     if assignment not in course_assignments(course):
@@ -113,24 +114,69 @@ def collect_exchange(course, assignment):
     inbound = exchange_inbound(course)
     if not inbound.is_dir():
         raise TeachError(f"no exchange at {inbound}: set c.Exchange.root in {course}/nbgrader_config.py")
+    notes = refuse(course, inbound, assignment)
     nbgrader(course, "collect", assignment, "--update")
-    notes = []
     for folder in sorted((course / "submitted").glob(f"*/{assignment}")):
         student, stamp = folder.parent.name, folder / TIMESTAMP
         sources = [(named_time(source), source) for source in inbound.glob(f"{student}+{assignment}+*")]
         sources = [(time, source) for time, source in sources if time is not None]
-        if not sources or not stamp.is_file():
-            continue  # not from the exchange (or collected by hand)
-        claimed = stamp.read_text().strip()
+        if not sources:
+            continue  # not from the exchange (collected by hand)
         actual = received(max(sources)[1])  # the submission nbgrader collects: the latest by its folder's name
+        claimed = stamp.read_text().strip() if stamp.is_file() else None
         try:
-            believable = actual <= parse_utc(claimed).replace(tzinfo=datetime.timezone.utc) + SLACK
+            believable = claimed is not None and actual <= parse_utc(claimed).replace(tzinfo=datetime.timezone.utc) + SLACK
         except ValueError:  # not a time at all
             believable = False
-        if not believable:
+        if believable:
+            continue
+        if claimed is None:
+            notes.append(f"{student} {assignment}: no {TIMESTAMP}; the exchange received it at "
+                         f"{actual:%Y-%m-%d %H:%M:%S} UTC: that is its time")
+        else:
             (folder / CLAIMED).write_text(claimed + "\n")
-            with atomic_write(stamp) as f:
-                f.write(actual.strftime("%Y-%m-%d %H:%M:%S.%f UTC").encode())
             notes.append(f"{student} {assignment}: {TIMESTAMP} says {claimed}, but the exchange received it at "
                          f"{actual:%Y-%m-%d %H:%M:%S} UTC: that is its time now (the claim is kept in {CLAIMED})")
+        with atomic_write(stamp) as f:
+            f.write(actual.strftime("%Y-%m-%d %H:%M:%S.%f UTC").encode())
     return notes
+
+
+def refuse(course, inbound, assignment):
+    """Set aside, into ``course/refused/``, the inbound submissions of ``assignment`` nbgrader must not collect.
+
+    nbgrader's ``collect`` copies a submission with the teacher's rights,
+    following links: a link to ``source/`` would hand in the reference
+    solutions, a link to another student's folder their work.  And it takes
+    each student's latest folder by its name, which anyone may write: a
+    folder made by one student in another's name would replace their work.
+    So a folder holding a link, made by a user other than the student it
+    names (or root), or whose name holds no time, is moved aside unread.
+    Returns one note for each.
+    """
+    notes = []
+    for folder in sorted(inbound.glob(f"*+{assignment}+*")):
+        student = folder.name.split("+")[0]
+        if folder.is_symlink() or any(path.is_symlink() for path in folder.rglob("*")):
+            why = "it holds a link (nbgrader would copy what it points to)"
+        elif (owner := owner_name(folder)) not in (student, "root"):
+            why = f"it was made by the user {owner}, not by {student}"
+        elif named_time(folder) is None:
+            why = "its name holds no time"
+        else:
+            continue
+        aside = course / "refused" / folder.name
+        aside.parent.mkdir(exist_ok=True)
+        shutil.move(folder, aside)
+        notes.append(f"{student} {assignment}: {folder.name} not collected: {why}; it is in {aside}")
+    return notes
+
+
+def owner_name(path):
+    """The name of the user who owns ``path`` (its number if it has no name)."""
+    import pwd
+    uid = os.lstat(path).st_uid
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return str(uid)

@@ -106,10 +106,11 @@ def update_sources(course, notebooks=NOTEBOOKS):
     return backup
 
 
-def nbgrader(course, *args, capture=False, env=None, timeout=None):
+def nbgrader(course, *args, capture=False, env=None, timeout=None, watch=None):
     """Run an nbgrader command in the course folder; returns the finished process.
 
     With ``capture`` its output is returned rather than shown; without, a failure raises TeachError.
+    ``watch``, if given, is asked every second while it runs: the reason to stop it (raised as ``Stopped``) or None.
     """
     try:
         import nbgrader as _  # noqa: F401
@@ -119,11 +120,36 @@ def nbgrader(course, *args, capture=False, env=None, timeout=None):
     env = dict(os.environ if env is None else env)
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     env.setdefault("PYTHONWARNINGS", "ignore")  # SQLAlchemy's deprecation warnings, ~30 a run
-    result = subprocess.run([sys.executable, "-m", "nbgrader", *args, "--log-level=WARN"], cwd=course,
-                            env=env, capture_output=capture, text=True, timeout=timeout)
+    command = [sys.executable, "-m", "nbgrader", *args, "--log-level=WARN"]
+    if watch:
+        result = watched(command, course, env, timeout, watch)
+    else:
+        result = subprocess.run(command, cwd=course, env=env, capture_output=capture, text=True, timeout=timeout)
     if result.returncode != 0 and not capture:
         raise TeachError(f"`nbgrader {' '.join(args)}` failed (exit status {result.returncode}); see its messages above")
     return result
+
+
+class Stopped(Exception):
+    """A command stopped by its watch; the message says why."""
+
+
+def watched(command, cwd, env, timeout, watch):
+    """``subprocess.run(command, capture_output=True, timeout=timeout)``, stopped as soon as ``watch()`` says why."""
+    deadline = time.monotonic() + timeout
+    with subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as run:
+        while True:
+            try:
+                out, err = run.communicate(timeout=1)
+                return subprocess.CompletedProcess(command, run.returncode, out, err)
+            except subprocess.TimeoutExpired:
+                reason = watch()
+                if reason or time.monotonic() > deadline:
+                    run.kill()
+                    out, err = run.communicate()
+                    if reason:
+                        raise Stopped(reason) from None
+                    raise subprocess.TimeoutExpired(command, timeout, out, err) from None
 
 
 def release(course, notebooks=NOTEBOOKS, only=None):

@@ -1,10 +1,12 @@
 """nbgrader preprocessors: graded tests judged outside the student's Python; feedback without the hidden tests;
 graded cells not failed by what they print to stderr."""
+import builtins
+import json
 import os
 from pathlib import Path
 
 import nbformat
-from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
+from nbgrader.preprocessors import ClearHiddenTests, Execute, NbGraderPreprocessor
 
 from nndl.learner import is_graded_test
 from nndl.teach import judge, sandbox
@@ -16,6 +18,9 @@ HIDDEN_FAILED = "a hidden test failed (its message stays hidden, as the test doe
 REDACTED = "[a line of a hidden test]"
 NOT_JUDGED = "NotJudged"  # the error name of a test the judge could not judge (the message says why)
 JUDGED = "judged by the grader, outside the student's Python"
+OUTPUT_MB = 32  # the most a notebook's cells may display, in all, when graded
+CUT = f"[more output than the {OUTPUT_MB} MB a graded notebook may show: the rest is left out]\n"
+PYTHONS_ERRORS = {name for name, value in vars(builtins).items() if isinstance(value, type) and issubclass(value, BaseException)}
 
 
 class HideHiddenTests(ClearHiddenTests):
@@ -23,7 +28,7 @@ class HideHiddenTests(ClearHiddenTests):
 
     A failed hidden ``assert`` would show its own line in the traceback, so the
     error outputs of graded cells keep only the error's name and message, and
-    the message only if the visible part of the cell holds it.  The kernel saw
+    the message only if the visible part of the cell holds it, and the name only if it is one of Python's own.  The kernel saw
     the hidden tests' inputs, and any cell of the student's could have printed
     them (encoded, reversed, from a thread): feedback shows no output of the
     student's cells, and of a graded cell only its verdict.  Only the
@@ -52,6 +57,8 @@ class HideHiddenTests(ClearHiddenTests):
             if output.output_type == "error":
                 if output.evalue not in cell.source and output.ename != NOT_JUDGED:
                     output.evalue = HIDDEN_FAILED
+                if output.ename not in PYTHONS_ERRORS and output.ename != NOT_JUDGED:  # a student's class, named anyhow
+                    output.ename = "Exception"
                 output.traceback = [f"{output.ename}: {output.evalue}"]
         return cell, resources
 
@@ -68,6 +75,30 @@ def redact(output, hidden_lines):
     for kind, value in output.get("data", {}).items():
         if kind.startswith("text/") or kind in ("application/javascript", "image/svg+xml"):
             output.data[kind] = clean(value)
+
+
+class BoundedExecute(Execute):
+    """nbgrader's ``Execute``, keeping at most ``OUTPUT_MB`` of what the cells display; never an error's output.
+
+    nbgrader keeps every output in memory and in the autograded notebook: a
+    cell printing for two minutes would fill both.  Past the bound, what the
+    cells display is left out (one line says so), but each error still
+    arrives, or a failed test would pass.
+    """
+
+    def preprocess(self, nb, resources=None, km=None):
+        self.shown, self.cut = 0, False
+        return super().preprocess(nb, resources, km)
+
+    def output(self, outs, msg, display_id, cell_index):
+        if msg["msg_type"] in ("stream", "display_data", "execute_result", "update_display_data"):
+            self.shown += len(json.dumps(msg["content"]))
+            if self.shown > OUTPUT_MB * 2**20:
+                if not self.cut:
+                    outs.append(nbformat.v4.new_output("stream", name="stdout", text=CUT))
+                    self.cut = True
+                return None
+        return super().output(outs, msg, display_id, cell_index)
 
 
 class StderrIsNoError(NbGraderPreprocessor):
@@ -123,7 +154,8 @@ class Judge(NbGraderPreprocessor):
     archives the kernel wrote (numbers only) and runs the teacher's judging
     lines on them.  A cell that failed in the kernel stays failed; a cell the
     judge fails gets an error output first (nbgrader scores a cell by its first
-    telling output, so nothing the kernel printed can count before it).  The
+    telling output, an error or a result read as partial credit, so every
+    result the kernel displayed is dropped and none can count before it).  The
     cell's whole source is put back, for the formgrader and the feedback.
     """
 
@@ -132,6 +164,8 @@ class Judge(NbGraderPreprocessor):
         if source is None:
             return cell, resources
         grade_id, cell.source = cell.metadata.nbgrader["grade_id"], source
+        # nbgrader would read an execute_result before any error as partial credit: the kernel's half has none to give
+        cell.outputs = [output for output in cell.outputs if output.output_type != "execute_result"]
         if any(output.output_type == "error" for output in cell.outputs):
             return cell, resources
         try:

@@ -8,7 +8,9 @@ Sandboxed, the kernel's command is this module::
     python -I -m nndl.teach.sandbox -f CONNECTION_FILE
 
 which replaces itself with ``bwrap`` (Debian's ``bubblewrap``) around
-``python -I -m ipykernel_launcher``.  Both start in the student's folder, and
+``python -I -m nndl.teach.sandbox --inside`` (``inside``: the last bounds, then
+a user of its own), which replaces itself with ``python -I -m ipykernel_launcher``.
+All start in the student's folder, and
 ``-I`` (isolated mode) keeps that folder off their import path, so that a
 handed-in ``fnmatch.py`` or ``ipykernel_launcher.py`` is not imported in their
 place (``autograde`` copies in only the notebook anyway).  The sandbox: only
@@ -18,19 +20,22 @@ the submissions and the course repository's notebooks and ``.git`` hidden under
 empty folders (so the gradebook, the sources with their hidden tests and the
 classmates' notebooks are out of reach); a small fresh ``/tmp`` and working
 folder in memory, no network, its own unprivileged user and processes
-(``bwrap_command``), and an address-space limit.  Of the disk it may write only
+(``bwrap_command``), and an address-space limit (``main``).  Of the disk it may write only
 to two folders of the run: ZeroMQ's sockets and the judge's archives.  With no network the kernel cannot use TCP on the
 loopback, so kernel and grader talk over Unix sockets (ZeroMQ's ``ipc``
 transport) in the run's ``sockets`` folder.
 
 ``nndl.teach.settings.configure`` points nbgrader at that kernel.
 """
+import ctypes
 import json
 import os
 import resource
+import signal
 import shutil
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 KERNEL = "nndl-grading"
@@ -41,8 +46,14 @@ NO_FRONTEND = "NNDL_NO_FRONTEND"   # set in the kernel: widgets skip their inter
 TMP_MB = 512                       # the size of the kernel's /tmp
 KERNEL_OUTPUT = "kernel-output.txt"  # the kernel's own stdout and stderr, kept apart from nbgrader's messages
 FILE_MB = 64                         # the largest file the kernel may write
+FILES = 10_000                       # the most files in each of its in-memory folders
+PROCESSES = 512                      # as root, the most processes and threads of the kernel's user
+MS_NOSUID, MS_NODEV, MS_REMOUNT = 2, 4, 32                     # mount(2)'s flags
+PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38                 # prctl(2)'s
 SOCKETS, OBSERVED = "sockets", "observed"  # the run's subfolders the kernel writes to: ZeroMQ's, the judge's
 KEPT_ENVIRONMENT = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "MPLBACKEND", "NNDL_DATA_DIR", "NNDL_OBSERVED")
+NOBODY = 65534                       # the kernel's user and group, in a user namespace
+KERNEL_USERS = range(2**30, 2**30 + 2**20)  # graded as root: a user of its own for each kernel, one of these
 SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/sys")  # shown read-only
 
 
@@ -56,12 +67,91 @@ def available():
     if shutil.which("bwrap") is None:
         return "bubblewrap is not installed (Debian/Ubuntu: apt-get install bubblewrap)"
     trial = subprocess.run(["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--size", "1048576",
-                            "--tmpfs", "/tmp", "--unshare-user", "--uid", "65534", "--gid", "65534", "--cap-drop", "ALL",
-                            "--unshare-net", "--unshare-pid", "--unshare-ipc", "true"],
+                            "--tmpfs", "/tmp", *user_namespace(), "--unshare-net", "--unshare-pid", "--unshare-ipc",
+                            *settle(["/tmp"], KERNEL_USERS[0], [sys.executable, "-c", ""])],
                            capture_output=True, text=True)
     if trial.returncode != 0:
         return f"bubblewrap cannot create a sandbox here: {trial.stderr.strip() or trial.returncode}"
     return None
+
+
+def as_root():
+    return os.geteuid() == 0
+
+
+def user_namespace():
+    """bwrap's options for the kernel's user: as another user, nobody in a user namespace of its own.
+
+    As root a user namespace would not do: there nobody stands for root
+    outside, the owner of /etc/shadow.  Root's sandbox needs no namespace:
+    ``inside`` makes its kernel a real, unprivileged user, ``kernel_user``.
+    """
+    return [] if as_root() else ["--unshare-user", "--uid", str(NOBODY), "--gid", str(NOBODY), "--cap-drop", "ALL"]
+
+
+def kernel_user(run):
+    """The user the kernel of the grading run ``run`` becomes, graded as root: one of ``KERNEL_USERS``, its own.
+
+    No other process on the machine runs as that user (no name, no file), so
+    the kernel can open no file of anyone's that is not open to all, and its
+    processes are counted apart: a kernel starting hundreds stops no other.
+    """
+    return KERNEL_USERS[zlib.crc32(os.path.basename(run).encode()) % len(KERNEL_USERS)]
+
+
+def settle(in_memory, user, kernel):
+    """The command that starts ``kernel`` in the sandbox, through ``inside``: see there."""
+    return [sys.executable, "-I", "-m", "nndl.teach.sandbox", "--inside", os.pathsep.join(in_memory), str(user), "--",
+            *kernel]
+
+
+def inside(in_memory, user, kernel):
+    """The sandbox's first step, before the kernel: as root, bound what the kernel can take, and become another user.
+
+    bwrap bounds an in-memory folder's bytes but not its files, each of which
+    costs the machine about a kilobyte: as root, each folder of ``in_memory``
+    is mounted again with at most ``FILES`` of them, the kernel becomes
+    ``user`` (with no group, and so no capability left), which may run at most
+    ``PROCESSES`` processes.  (In a user namespace,
+    bwrap's mounts are not the namespace's to change: both stay unbounded.)
+    Either way no program may grant a privilege again (no_new_privs), and
+    the kernel dies with the grader.
+    """
+    libc = ctypes.CDLL(None, use_errno=True)
+    if os.getuid() == 0:
+        for folder in in_memory:
+            options = f"size={TMP_MB * 2**20},nr_inodes={FILES}".encode()
+            if libc.mount(b"none", folder.encode(), None, MS_REMOUNT | MS_NOSUID | MS_NODEV, options) != 0:
+                sys.exit(f"cannot bound the files of {folder}: {os.strerror(ctypes.get_errno())}")
+        resource.setrlimit(resource.RLIMIT_NPROC, (PROCESSES, PROCESSES))
+        os.setgroups([])
+        os.setresgid(user, user, user)
+        os.setresuid(user, user, user)  # from root to another user: every capability goes
+    libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # a change of user forgets bwrap's --die-with-parent
+    os.execv(kernel[0], kernel)
+
+
+def open_run_to_the_kernel(run, connection_file):
+    """Let the kernel reach, of the run's folder, what it must: returns the connection file to give it.
+
+    Only as root is there anything to do: the kernel is then the real user
+    ``kernel_user(run)``, which may pass through the run's folder but not list it,
+    writes the two folders ``SOCKETS`` and ``OBSERVED`` (its own), and reads a
+    copy of the connection file (jupyter_client writes it for root's eyes only).
+    """
+    if not as_root():
+        return connection_file
+    os.chmod(run, 0o711)
+    user = kernel_user(run)
+    for folder in (SOCKETS, OBSERVED):
+        os.chown(os.path.join(run, folder), user, user)
+        os.chmod(os.path.join(run, folder), 0o700)
+    copy = os.path.join(run, "connection.json")
+    shutil.copyfile(connection_file, copy)
+    os.chown(copy, user, user)
+    os.chmod(copy, 0o400)
+    return copy
 
 
 def write_kernelspec(run, sandboxed):
@@ -96,7 +186,7 @@ def data_folders():
     return sorted(f for f in folders if os.path.isdir(f))
 
 
-def bwrap_command(connection_file, cwd, run, hide):
+def bwrap_command(connection_file, cwd, run, hide, kernel=None):
     """The bwrap command line that starts ipykernel in the sandbox.
 
     It sees only what it needs, read-only: the system's programs, libraries
@@ -109,12 +199,12 @@ def bwrap_command(connection_file, cwd, run, hide):
     disk), and, of the run's folder, the two subfolders nbgrader and the
     judge read from it: ``SOCKETS`` and ``OBSERVED``.
 
-    Its own user, process, IPC and host-name namespaces: the kernel runs as
-    user 65534 ("nobody") with no capability (were the grader root, the
-    kernel is not), with ``/proc`` read-only and no environment variable but
-    ``KEPT_ENVIRONMENT``; it sees only its own processes, cannot signal the
-    grader or the next student's kernel, and every process it starts ends
-    with it.
+    Its own process, IPC and host-name namespaces, and user: ``nobody`` in
+    a user namespace, or as root a user of its own (``kernel_user``), with
+    no capability either way; ``/dev`` (else memory of its own) and
+    ``/proc`` read-only; no environment variable but ``KEPT_ENVIRONMENT``.
+    It sees only its own processes, cannot signal the grader or the next
+    student's kernel, and every process it starts ends with it.
     """
     command = ["bwrap"]
     for path in SYSTEM:  # merged /usr: /bin, /lib... are links into /usr
@@ -122,33 +212,45 @@ def bwrap_command(connection_file, cwd, run, hide):
             command += ["--symlink", os.readlink(path), path]
         elif os.path.isdir(path):
             command += ["--ro-bind", path, path]
-    command += ["--dev", "/dev", "--proc", "/proc", "--remount-ro", "/proc",
-                "--size", str(TMP_MB * 2**20), "--tmpfs", "/tmp"]
+    writable = ["--perms", "1777"] if as_root() else []  # else the kernel's namespace owns what bwrap makes
+    command += ["--dev", "/dev", "--remount-ro", "/dev", "--proc", "/proc", "--remount-ro", "/proc",
+                *writable, "--size", str(TMP_MB * 2**20), "--tmpfs", "/tmp"]
     shown = python_folders(cwd) + data_folders()
+    for folder in ways_in(shown + [cwd, run]):  # bwrap would copy their modes: /root's 0700 would bar the kernel
+        command += ["--perms", "0755", "--dir", folder]
     for folder in shown:  # read-only, over the empty /tmp
         command += ["--ro-bind", folder, folder]
     for path in hide:  # within what is shown: a folder under an empty one, a file (a worktree's .git) under /dev/null
         if any(os.path.commonpath([path, folder]) == folder for folder in SYSTEM + tuple(shown)):
             empty = ["--size", str(2**20), "--tmpfs", path] if os.path.isdir(path) else ["--ro-bind", "/dev/null", path]
             command += empty
-    command += ["--size", str(TMP_MB * 2**20), "--tmpfs", cwd, "--ro-bind", run, run]
+    command += [*writable, "--size", str(TMP_MB * 2**20), "--tmpfs", cwd, "--ro-bind", run, run]
     for folder in (SOCKETS, OBSERVED):
         command += ["--bind", os.path.join(run, folder), os.path.join(run, folder)]
     # --as-pid-1: the kernel is its namespace's first process, so that when it ends every process it
     # started is killed (bwrap's own first process would wait for them all)
     command += ["--ro-bind", connection_file, connection_file,
-                "--unshare-user", "--uid", "65534", "--gid", "65534", "--cap-drop", "ALL", "--new-session",
+                *user_namespace(), "--new-session",
                 "--unshare-net", "--unshare-pid", "--as-pid-1", "--unshare-ipc", "--unshare-uts", "--die-with-parent",
                 "--chdir", cwd, "--clearenv"]
     environment = {name: os.environ[name] for name in KEPT_ENVIRONMENT if name in os.environ}
     environment.update(HOME="/tmp", **{NO_FRONTEND: "1"})
     for name, value in sorted(environment.items()):
         command += ["--setenv", name, value]
-    return command + [sys.executable, "-I", "-m", "ipykernel_launcher", "-f", connection_file]
+    kernel = kernel or [sys.executable, "-I", "-m", "ipykernel_launcher", "-f", connection_file]
+    return command + settle(["/tmp", cwd], kernel_user(run), kernel)
+
+
+def ways_in(folders):
+    """The folders above ``folders`` that bwrap makes on its way to them (not /, /tmp, nor in a system's or theirs)."""
+    above = {parent for folder in folders for parent in Path(folder).parents} - {Path("/"), Path("/tmp")}
+    return sorted(str(a) for a in above if not any(a.is_relative_to(f) for f in (*SYSTEM, *folders)))
 
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--inside"] and argv[3:4] == ["--"]:
+        return inside([folder for folder in argv[1].split(os.pathsep) if folder], int(argv[2]), argv[4:])
     if len(argv) != 2 or argv[0] != "-f":
         sys.exit("usage: python -m nndl.teach.sandbox -f CONNECTION_FILE (started by nbgrader, not by hand)")
     run = os.environ.get(RUN)
@@ -161,7 +263,8 @@ def main(argv=None):
     output = os.open(os.path.join(run, KERNEL_OUTPUT), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     os.dup2(output, 1)  # what the kernel prints outside a cell goes to a file, never into nbgrader's own log
     os.dup2(output, 2)
-    command = bwrap_command(os.path.abspath(argv[1]), os.getcwd(), run, hide)
+    connection_file = open_run_to_the_kernel(run, os.path.abspath(argv[1]))
+    command = bwrap_command(connection_file, os.getcwd(), run, hide)
     os.execvp(command[0], command)
 
 
