@@ -124,6 +124,16 @@ def test_exercise_6_names_the_wrong_array_and_blames_the_right_equation(capsys, 
     assert blames not in out
 
 
+@pytest.mark.parametrize("shortcut", ["backprop_batch", "update_mini_batch"])
+def test_exercise_6_refuses_the_packages_own_backpropagation(capsys, shortcut):
+    def borrowed(net, X, Y):
+        if shortcut == "backprop_batch":
+            return net.backprop_batch(np.asarray(X), np.asarray(Y))
+        net.update_mini_batch(list(zip(np.asarray(X).T, np.asarray(Y).T)), 1.0)
+    assert_rejects(capsys, ch04.check_backprop_mini_batch, [borrowed], f"calls the package's Network.{shortcut}",
+                   "write the matrix form yourself")
+
+
 # ----- Exercise 7: numerical_gradient ------------------------------------------------------------------------
 
 def in_place(f, x, eps=1e-6):

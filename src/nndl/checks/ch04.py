@@ -5,7 +5,6 @@ the book's problem and exercises on the equations and the algorithm in words (``
 form over a mini-batch (``ex6``) and a gradient check by central differences (``ex7``), which the notebook then uses
 on their own backpropagation.
 """
-import contextlib
 
 import numpy as np
 
@@ -104,26 +103,7 @@ class _Examples(np.ndarray):
     __iter__ = __getitem__ = _refuse
 
 
-_SHORTCUTS = ("backprop", "backprop_batch", "update_mini_batch", "update_mini_batch_per_example")
-
-
-@contextlib.contextmanager
-def _without_shortcuts(cls):
-    """Make the package's own backpropagation methods of ``cls`` raise a ``Hint`` while the check runs."""
-    saved = {name: vars(cls)[name] for name in _SHORTCUTS if name in vars(cls)}
-
-    def refuse(name):
-        def shortcut(*args, **kwargs):
-            raise Hint(f"your function calls the package's {name}: write the matrix form yourself, from "
-                       f"net.weights and net.biases, with no loop over the examples.")
-        return shortcut
-    for name in saved:
-        setattr(cls, name, refuse(name))
-    try:
-        yield
-    finally:
-        for name, method in saved.items():
-            setattr(cls, name, method)
+SHORTCUTS = (Network.backprop, Network.backprop_batch, Network.update_mini_batch, Network.update_mini_batch_per_example)
 
 
 def _shape_slip(name, array, expected, examples):
@@ -153,7 +133,8 @@ def check_backprop_mini_batch(backprop_mini_batch):
     rng = np.random.default_rng(3)
     net = Network([4, 5, 3], seed=3)
     X, Y = rng.standard_normal((4, 6)), rng.random((3, 6))
-    with _without_shortcuts(Network):
+    with without(*SHORTCUTS, hint="your function calls the package's {name}: write the matrix form yourself, from "
+                                  "net.weights and net.biases, with no loop over the examples."):
         nabla_b, nabla_w = backprop_mini_batch(net, X.view(_Examples), Y.view(_Examples))
     nabla_b, nabla_w = [np.asarray(b) for b in nabla_b], [np.asarray(w) for w in nabla_w]
     if len(nabla_b) != 2 or len(nabla_w) != 2:
