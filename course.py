@@ -6,12 +6,13 @@
     python3 course.py lab --solutions    # JupyterLab on notebooks/, the reference solutions
     python3 course.py setup --refresh 01_perceptrons   # the course's new version (yours kept as a backup)
     python3 course.py test    # the set-up with test and teaching tools, then every test
+    python3 course.py site    # the set-up with Sphinx, then the course as a website in site/ (--out DIR)
 
 The environment lives in ``.venv`` beside this file and is reinstalled only
 when ``pyproject.toml`` changes.  The workspace holds your own copies of the
 notebooks, with the exercises unsolved; a copy you have is never replaced
 (``python -m nndl.learner`` does this part).  Anything else after the command
-goes to JupyterLab or pytest, e.g. ``python3 course.py test -k mnist``.
+goes to JupyterLab, pytest or ``python -m nndl.site``, e.g. ``python3 course.py test -k mnist``.
 Only the standard library is used here, since nothing else is installed yet.
 """
 import hashlib
@@ -26,7 +27,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 WORKSPACE = Path(os.environ.get("NNDL_WORKSPACE") or ROOT / "workspace").expanduser()  # the tests choose another
-EXTRAS = {"setup": "", "lab": "", "test": "[test,teach,site,hub]"}
+EXTRAS = {"setup": "", "lab": "", "site": "[site]", "test": "[test,teach,site,hub]"}
 
 
 def ensure_environment(command):
@@ -100,6 +101,11 @@ def test(args):
     return status
 
 
+def site(args):
+    """Run every notebook once and build the course's website, learner and teacher editions (``nndl.site``)."""
+    return subprocess.call([str(BIN / "python"), "-m", "nndl.site", *args])
+
+
 def main(argv):
     if not argv or argv[0] not in EXTRAS:
         sys.exit(__doc__)
@@ -110,7 +116,7 @@ def main(argv):
         sys.exit(f"Installing failed (exit status {e.returncode}); see pip's message above.")
     except OSError as e:  # a full disk, a read-only folder
         sys.exit(f"Installing failed: {e}")
-    return {"setup": setup, "lab": lab, "test": test}[command](rest)
+    return {"setup": setup, "lab": lab, "site": site, "test": test}[command](rest)
 
 
 if __name__ == "__main__":
