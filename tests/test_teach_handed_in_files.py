@@ -81,3 +81,16 @@ def test_the_claimed_time_of_an_exchange_submission_is_staged_beside_its_time(tm
     autograde.stage(folder, folder / "01_perceptrons-Copy1.ipynb", nbformat.v4.new_notebook(), target,
                     "01_perceptrons.ipynb")
     assert sorted(p.name for p in target.iterdir()) == ["01_perceptrons.ipynb", "timestamp-claimed.txt", "timestamp.txt"]
+
+
+def test_nbgraders_secret_is_staged_and_a_link_never_followed(tmp_path):
+    """release_feedback needs the submission's secret (nbgrader's submit wrote it); a link is the student's trick."""
+    folder = handed_in(tmp_path / "handed-in" / "erin" / "ch01")
+    (folder / "submission_secret.txt").write_text("s3cret")
+    (folder / "timestamp.txt").unlink()
+    (folder / "timestamp.txt").symlink_to("/etc/hostname")  # read as root by the copy, it would hand in that file
+    target = tmp_path / "course" / "submitted" / "erin" / "ch01"
+    left_out = autograde.stage(folder, folder / "01_perceptrons-Copy1.ipynb", nbformat.v4.new_notebook(), target,
+                               "01_perceptrons.ipynb")
+    assert sorted(p.name for p in target.iterdir()) == ["01_perceptrons.ipynb", "submission_secret.txt"]
+    assert "timestamp.txt" in left_out and "submission_secret.txt" not in left_out

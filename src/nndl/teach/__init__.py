@@ -10,14 +10,15 @@
     python -m nndl.teach extend STUDENT ch01 2                   # two more days for one student
     python -m nndl.teach student-pack [--zip]                    # the course for students, without solutions
     python -m nndl.teach points                                  # points per notebook
+    python -m nndl.teach hub environment|start|stop ...          # a class on one machine's JupyterHub
 
-Each chapter notebook is one nbgrader assignment, ``ch01`` ... ``ch11``, in a
+Each chapter notebook is one nbgrader assignment, ``ch01`` ... ``ch14``, in a
 course folder (``--course``, default ``nndl-course``).  The modules:
 ``course`` (the folder, created once), ``sandbox`` (the grading kernel in
 bubblewrap), ``settings`` (what the course's config applies), ``collect`` (zip_collect), ``autograde``
 (each submission on its own), ``reports`` (grades, feedback, class list, due
 dates), ``feedback`` and ``late`` (nbgrader plugins), ``pack`` (the student
-pack), ``grading`` (helpers the locked test cells use), ``judge`` (their comparisons, run
+pack), ``hub`` (JupyterHub for a class), ``grading`` (helpers the locked test cells use), ``judge`` (their comparisons, run
 outside the student's Python), ``cli``.
 """
 from nndl.teach.course import NOTEBOOKS, TeachError, chapters, points, release, setup_course, update_sources

@@ -31,6 +31,8 @@ from nndl.teach.course import NOTEBOOKS, Stopped, TeachError, nbgrader, setup_co
 
 TIME_LIMIT = {"ch06": 1800}  # seconds for a whole submission; the others get DEFAULT_TIME_LIMIT
 DEFAULT_TIME_LIMIT = 600
+SECRET = "submission_secret.txt"  # nbgrader's submit writes it; release_feedback needs it to hand feedback back
+KEPT = (TIMESTAMP, CLAIMED, SECRET)  # the files of a submission, besides its notebook, that nbgrader reads
 RUN_FOLDER_LIMIT = (64 * 2**20, 1000)  # bytes and files the kernel may leave in the run's folders (sockets, archives)
 GRADEBOOK = threading.Lock()
 
@@ -98,7 +100,8 @@ def check_metadata(submission, source):
 
 def stage(submission_folder, path, notebook, target, name):
     """Put a checked submission into the course's ``submitted/`` afresh: the notebook (read from ``path``) under
-    ``name``, and its ``timestamp.txt``; returns the names of the folder's other files, which are left out.
+    ``name``, and the files nbgrader's own ``KEPT`` (not links); returns the names of the folder's other files,
+    which are left out.
 
     nbgrader runs the kernel in a copy of that folder, so any file there
     would be within the notebook's reach: a ``numpy.py`` or an
@@ -107,7 +110,8 @@ def stage(submission_folder, path, notebook, target, name):
     is already the course's own (after ``zip_collect``), its other files are
     moved to ``left-out/<student>/<chNN>/`` in the course, not deleted.
     """
-    others = sorted(p.name for p in submission_folder.iterdir() if p.name not in (path.name, TIMESTAMP, CLAIMED))
+    kept = [p.name for p in submission_folder.iterdir() if p.name in KEPT and p.is_file() and not p.is_symlink()]
+    others = sorted(p.name for p in submission_folder.iterdir() if p.name not in (path.name, *kept))
     if target.resolve() == submission_folder.resolve():
         aside = target.parents[2] / "left-out" / target.parent.name / target.name
         for other in others:
@@ -118,9 +122,8 @@ def stage(submission_folder, path, notebook, target, name):
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
-    for kept in (TIMESTAMP, CLAIMED):
-        if (submission_folder / kept).is_file():
-            shutil.copy(submission_folder / kept, target / kept)
+    for name_kept in kept:
+        shutil.copy(submission_folder / name_kept, target / name_kept)
     nbformat.write(notebook, target / name)
     return others
 

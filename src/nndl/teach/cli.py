@@ -3,7 +3,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from nndl.teach import autograde as grading, collect, late, pack, reports
+from nndl.teach import autograde as grading, collect, hub, late, pack, reports
 from nndl.teach.course import (NOTEBOOKS, TeachError, chapters, course_assignments, graded_by_hand, points, release,
                                update_sources)
 
@@ -49,6 +49,7 @@ def parser():
     student_pack = commands.add_parser("student-pack", help="the course for students, without the solutions")
     student_pack.add_argument("--out", default="nndl-student", help="the folder to write (default: nndl-student)")
     student_pack.add_argument("--zip", action="store_true", help="write OUT.zip instead of a folder")
+    hub.add_parser(commands)
     return p
 
 
@@ -100,6 +101,8 @@ def run(args):
         late.extend(args.course, args.student, args.assignment, args.days)
         print(f"{args.student} has {args.days:g} more days for {args.assignment}; it counts from the next autograde of "
               f"their work (python -m nndl.teach autograde SUBMITTED {args.assignment} --student {args.student})")
+    elif args.command == "hub":
+        hub.run(args)
     else:
         print(f"Student pack written to {pack.student_pack(args.course, args.out, args.notebooks, args.zip)}")
     return 0
