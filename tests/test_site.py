@@ -192,3 +192,14 @@ def test_a_folder_that_is_not_a_site_is_never_replaced(tmp_path):
 def test_course_py_wires_the_site_command():
     done = course_py("--help", timeout=120)
     assert done.returncode == 0 and done.stdout.startswith("usage: python -m nndl.site") and "--out" in done.stdout
+
+
+def test_a_site_for_students_has_no_teacher_edition(tmp_path):
+    """`--learner-only`: served to a class, the site must not be one click from the solutions."""
+    executed = {name: nbformat.read(NOTEBOOKS / name, 4) for name in CHAPTERS[:3]}
+    site.write_sources(tmp_path, executed, ("learner",))
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == ["learner"]
+    index = (tmp_path / "index.md").read_text()
+    assert "teacher" not in index.lower() and f"learner/{CHAPTERS[1]}" in index
+    assert "--learner-only" in subprocess.run([sys.executable, "-m", "nndl.site", "--help"], capture_output=True,
+                                              text=True).stdout

@@ -16,7 +16,7 @@ import pytest
 
 from nndl import descent, learner, mnist, teach
 from nndl.sweep import SHIPPED_SWEEP
-from nndl.teach import cli, grading, reports, sandbox, settings
+from nndl.teach import cli, collect, grading, reports, sandbox, settings
 from nndl.teach.course import graded_by_hand
 
 pytest.importorskip("nbgrader", reason="nbgrader is in the teach extra: pip install -e .[teach]")
@@ -547,6 +547,59 @@ def test_what_nbgrader_must_not_collect_is_set_aside_and_a_missing_time_is_the_e
     if os.geteuid() == 0:
         assert f"victim ch01: {later.name} not collected: it was made by the user nobody, not by victim" in out
         assert (course / "submitted" / "victim" / "ch01" / "timestamp.txt").read_text() == now, "the victim's own"
+
+
+def test_a_pipe_a_huge_folder_or_a_link_swapped_in_while_collecting_hands_in_nothing(tmp_path, capsys, monkeypatch):
+    """A pipe or 120 MB (sparse: no disk) stopped nbgrader's collect for the whole class; a link put in while
+    nbgrader copied, and taken out after, handed in the teacher's source."""
+    import datetime
+    course, exchange = tmp_path / "course", tmp_path / "exchange"
+    teach.release(course, only=["ch01"])
+    config = course / "nbgrader_config.py"
+    config.write_text(config.read_text() + f"c.Exchange.root = {str(exchange)!r}\n")
+    inbound = exchange / "nndl" / "inbound"
+    inbound.mkdir(parents=True)
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+    folders = {student: inbound / f"{student}+ch01+{now}+x1y2" for student in ("piper", "huge", "racer", "honest")}
+    for folder in folders.values():
+        folder.mkdir()
+        shutil.copy(course / "release" / "ch01" / "01_perceptrons.ipynb", folder)
+        (folder / "timestamp.txt").write_text(now)
+    os.mkfifo(folders["piper"] / "pipe")
+    with open(folders["huge"] / ".big", "wb") as f:
+        f.truncate(120 * 10**6)
+    nbgrader_collect = collect.nbgrader
+
+    def racing(course, *args):  # the collect copies the link's target; then the student puts her notebook back
+        (folders["racer"] / "01_perceptrons.ipynb").rename(folders["racer"] / "mine")
+        (folders["racer"] / "01_perceptrons.ipynb").symlink_to(course / "source" / "ch01" / "01_perceptrons.ipynb")
+        nbgrader_collect(course, *args)
+        (folders["racer"] / "mine").replace(folders["racer"] / "01_perceptrons.ipynb")
+    monkeypatch.setattr(collect, "nbgrader", racing)
+    assert cli.main(["--course", str(course), "collect", "ch01"]) == 0
+    out = capsys.readouterr().out
+    assert "piper ch01: " in out and "something other than files and folders" in out
+    assert "huge ch01: " in out and "more than 100 MB" in out
+    assert "racer ch01: what nbgrader collected is not what is in the exchange" in out
+    assert sorted(p.name for p in (course / "submitted").iterdir()) == ["honest"], "only the honest one is graded"
+
+
+def test_a_new_course_folder_is_the_teachers_alone(tmp_path):
+    """It holds the solutions (source/), the gradebook and every submission: other accounts read them all."""
+    course, _ = teach.setup_course(tmp_path / "course", teach.NOTEBOOKS)
+    assert course.stat().st_mode & 0o777 == 0o700
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving the exchange's folder to another user takes root")
+def test_collect_refuses_an_exchange_whose_course_folder_another_user_put_there(tmp_path, capsys):
+    course, exchange = tmp_path / "course", tmp_path / "exchange"
+    teach.release(course, only=["ch01"])
+    config = course / "nbgrader_config.py"
+    config.write_text(config.read_text() + f"c.Exchange.root = {str(exchange)!r}\n")
+    (exchange / "nndl" / "inbound").mkdir(parents=True)
+    os.chown(exchange / "nndl", 65534, 65534)  # a student renamed the teacher's and made her own
+    assert cli.main(["--course", str(course), "collect", "ch01"]) == 2
+    assert f"{exchange / 'nndl'} belongs to the user nobody, not to you" in capsys.readouterr().err
 
 
 def test_one_submission_that_breaks_its_grading_does_not_stop_the_class(tmp_path, monkeypatch):

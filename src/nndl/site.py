@@ -203,31 +203,37 @@ MARK = ".nndl-site"  # a file in every site built here: only such a folder is ev
 
 
 def landing_page(editions, names):
-    """The site's first page: the two editions, the table of notebooks, and the (hidden) tables of contents."""
-    teacher = editions["teacher"]
+    """The site's first page: its editions, the table of notebooks, and the (hidden) tables of contents."""
+    shown = {edition: EDITIONS[edition] for edition in editions}
+    any_edition = next(iter(editions.values()))
+    count = "two editions" if len(shown) == 2 else "one edition"
     lines = [f"# {SPHINX['project']}", "",
              "A notebook course on neural networks in Python and NumPy, after Michael Nielsen's book "
              "[*Neural Networks and Deep Learning*](http://neuralnetworksanddeeplearning.com/). "
-             "Every notebook is shown here as it ran, figures included, in two editions:", ""]
-    lines += [f"* **[{label}]({edition}/{names[0]})** ({what})." for edition, (label, what) in EDITIONS.items()]
+             f"Every notebook is shown here as it ran, figures included, in {count}:", ""]
+    lines += [f"* **[{label}]({edition}/{names[0]})** ({what})." for edition, (label, what) in shown.items()]
     lines += ["", "The [syllabus](syllabus.md) gives the weeks, the points and what to know before each notebook; "
               "the course is free software under the [MIT licence](license.md). On a page, the interactive "
               "explorers show their first picture: their sliders work in JupyterLab (`python3 course.py lab`).", "",
-              "| # | notebook | time (our estimate) | learner edition | teacher edition |", "|---|---|---|---|---|"]
+              "| # | notebook | time (our estimate) | " + " | ".join(f"{e} edition" for e in shown) + " |",
+              "|---|---|---|" + "---|" * len(shown)]
     for name in (name for name in names if not name.startswith("00")):  # 00 is the contents
-        lines.append(f"| {name[:2]} | {title(teacher[name], name).removeprefix(name[:2]).strip()} | "
-                     f"{estimated_time(teacher[name])} | [learner](learner/{name}) | [teacher](teacher/{name}) |")
-    for edition, (label, _) in EDITIONS.items():
+        lines.append(f"| {name[:2]} | {title(any_edition[name], name).removeprefix(name[:2]).strip()} | "
+                     f"{estimated_time(any_edition[name])} | " + " | ".join(f"[{e}]({e}/{name})" for e in shown) + " |")
+    for edition, (label, _) in shown.items():
         lines += ["", "```{toctree}", ":hidden:", f":caption: {label}", "", *(f"{edition}/{n}" for n in names), "```"]
     lines += ["", "```{toctree}", ":hidden:", ":caption: About the course", "", "syllabus", "license", "```"]
     return "\n".join(lines) + "\n"
 
 
-def write_sources(folder, executed):
-    """Write the Sphinx source tree of the site into ``folder``, from the ``{name: executed notebook}``."""
+def write_sources(folder, executed, chosen=tuple(EDITIONS)):
+    """Write the Sphinx source tree of the site into ``folder``, from the ``{name: executed notebook}``: the
+    editions ``chosen`` (both, or the learner's alone, for a site students may see)."""
     names = sorted(executed)
-    editions = {"teacher": {name: static(notebook) for name, notebook in executed.items()}}
-    editions["learner"] = {name: learner_edition(notebook) for name, notebook in editions["teacher"].items()}
+    teacher = {name: static(notebook) for name, notebook in executed.items()}
+    editions = {"learner": {name: learner_edition(notebook) for name, notebook in teacher.items()},
+                "teacher": teacher}
+    editions = {edition: editions[edition] for edition in EDITIONS if edition in chosen}
     for edition, notebooks in editions.items():
         (folder / edition).mkdir(parents=True)
         for name, notebook in notebooks.items():
@@ -270,8 +276,8 @@ def replace_site(new, out):
     new.rename(out)
 
 
-def build(out=SITE, notebooks=NOTEBOOKS):
-    """Run the notebooks, make both editions and build the site at ``out``; returns its number of pages."""
+def build(out=SITE, notebooks=NOTEBOOKS, chosen=tuple(EDITIONS)):
+    """Run the notebooks, make the editions ``chosen`` and build the site at ``out``; returns its number of pages."""
     out = Path(out).expanduser().resolve()
     paths = sorted(Path(notebooks).glob("[0-9][0-9]_*.ipynb"))
     if not paths:
@@ -281,7 +287,7 @@ def build(out=SITE, notebooks=NOTEBOOKS):
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f".{out.name}-building-", dir=out.parent) as building:
         source, html = Path(building) / "source", Path(building) / "html"
-        write_sources(source, executed)
+        write_sources(source, executed, chosen)
         run_sphinx(source, html)
         replace_site(html, out)
     return len(pages(out))
@@ -296,10 +302,12 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m nndl.site", description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(SITE), help=f"the site's folder (default: {SITE})")
     parser.add_argument("--notebooks", default=str(NOTEBOOKS), help=f"the notebooks (default: {NOTEBOOKS})")
+    parser.add_argument("--learner-only", action="store_true",
+                        help="only the learner edition: a site to show students (the teacher edition has the solutions)")
     args = parser.parse_args(argv)
     start = time.monotonic()
     try:
-        count = build(args.out, args.notebooks)
+        count = build(args.out, args.notebooks, ("learner",) if args.learner_only else tuple(EDITIONS))
     except (NotebookFailed, OSError) as e:
         print(f"python -m nndl.site: error: {messages.describe(e)}", file=sys.stderr)
         return 2

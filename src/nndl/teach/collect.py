@@ -23,6 +23,7 @@ from nndl.teach.course import TeachError, course_assignments, nbgrader
 
 TIMESTAMP = "timestamp.txt"
 CLAIMED = "timestamp-claimed.txt"  # the student's own time, kept beside the one the exchange recorded
+MAX_SIZE = 100_000 * 1000  # bytes: nbgrader's CourseDirectory.max_dir_size (kB), past which its collect stops
 SLACK = datetime.timedelta(minutes=1)  # nbgrader's submit writes its files within this of its timestamp
 
 PATTERNS = {
@@ -105,8 +106,8 @@ def named_time(source):
 
 def collect_exchange(course, assignment):
     """Collect ``assignment`` from nbgrader's exchange into ``course/submitted/``; returns one note per submission
-    set aside (``refuse``), without a ``timestamp.txt``, or whose ``timestamp.txt`` claimed an earlier time than
-    the exchange received it at: the exchange's time is then its time."""
+    set aside (``refuse``, ``collected_as_handed_in``), without a ``timestamp.txt``, or whose ``timestamp.txt``
+    claimed an earlier time than the exchange received it at: the exchange's time is then its time."""
     from nbgrader.utils import parse_utc
     course = Path(course).resolve()
     if assignment not in course_assignments(course):
@@ -114,15 +115,29 @@ def collect_exchange(course, assignment):
     inbound = exchange_inbound(course)
     if not inbound.is_dir():
         raise TeachError(f"no exchange at {inbound}: set c.Exchange.root in {course}/nbgrader_config.py")
+    for folder in (inbound.parent, inbound):
+        if os.lstat(folder).st_uid not in (0, os.geteuid()) or folder.is_symlink():
+            raise TeachError(f"{folder} belongs to the user {owner_name(folder)}, not to you: someone may have put it "
+                             f"in the place of the course's own (make {inbound.parent.parent} writable by you alone)")
     notes = refuse(course, inbound, assignment)
     nbgrader(course, "collect", assignment, "--update")
     for folder in sorted((course / "submitted").glob(f"*/{assignment}")):
         student, stamp = folder.parent.name, folder / TIMESTAMP
-        sources = [(named_time(source), source) for source in inbound.glob(f"{student}+{assignment}+*")]
-        sources = [(time, source) for time, source in sources if time is not None]
+        sources = [source for source in inbound.glob(f"{student}+{assignment}+*") if named_time(source)]
         if not sources:
             continue  # not from the exchange (collected by hand)
-        actual = received(max(sources)[1])  # the submission nbgrader collects: the latest by its folder's name
+        handed_in = [source for source in sources if same_files(folder, source)]
+        if not handed_in:
+            aside = course / "refused" / f"{student}+{assignment}+collected"
+            shutil.rmtree(aside, ignore_errors=True)
+            aside.parent.mkdir(exist_ok=True)
+            shutil.move(folder, aside)
+            if not any(folder.parent.iterdir()):
+                folder.parent.rmdir()
+            notes.append(f"{student} {assignment}: what nbgrader collected is not what is in the exchange (changed while "
+                         f"it was copied?): not graded; it is in {aside}")
+            continue
+        actual = max(received(source) for source in handed_in)
         claimed = stamp.read_text().strip() if stamp.is_file() else None
         try:
             believable = claimed is not None and actual <= parse_utc(claimed).replace(tzinfo=datetime.timezone.utc) + SLACK
@@ -142,23 +157,46 @@ def collect_exchange(course, assignment):
     return notes
 
 
+def same_files(collected, source):
+    """Whether every file nbgrader collected into ``collected`` is, byte for byte, a file (not a link) of ``source``.
+
+    nbgrader copies with the teacher's rights, following links: a link put in
+    while it copies, and taken away after, would hand in what it pointed to.
+    Comparing finds the folder the copy came from, too: of several folders of
+    one student with the same time in their names, nbgrader takes any.
+    """
+    for path in collected.rglob("*"):
+        if path.is_file() and path.name not in (TIMESTAMP, CLAIMED):  # the times are checked apart (and rewritten)
+            twin = source / path.relative_to(collected)
+            if twin.is_symlink() or not twin.is_file() or twin.read_bytes() != path.read_bytes():
+                return False
+    return True
+
+
 def refuse(course, inbound, assignment):
     """Set aside, into ``course/refused/``, the inbound submissions of ``assignment`` nbgrader must not collect.
 
     nbgrader's ``collect`` copies a submission with the teacher's rights,
     following links: a link to ``source/`` would hand in the reference
-    solutions, a link to another student's folder their work.  And it takes
-    each student's latest folder by its name, which anyone may write: a
-    folder made by one student in another's name would replace their work.
-    So a folder holding a link, made by a user other than the student it
-    names (or root), or whose name holds no time, is moved aside unread.
-    Returns one note for each.
+    solutions, a link to another student's folder their work.  It takes each
+    student's latest folder by its name, which anyone may write: a folder
+    made by one student in another's name would replace their work.  And one
+    folder over nbgrader's size limit (a sparse file costs no disk) or
+    holding a pipe stops the collect of the whole class.  So a folder holding
+    a link or anything but files and folders, larger than ``MAX_SIZE``, made
+    by a user other than the student it names (or root), or whose name holds
+    no time, is moved aside unread.  Returns one note for each.
     """
     notes = []
     for folder in sorted(inbound.glob(f"*+{assignment}+*")):
         student = folder.name.split("+")[0]
-        if folder.is_symlink() or any(path.is_symlink() for path in folder.rglob("*")):
+        inside = list(folder.rglob("*")) if folder.is_dir() and not folder.is_symlink() else []
+        if folder.is_symlink() or any(path.is_symlink() for path in inside):
             why = "it holds a link (nbgrader would copy what it points to)"
+        elif not folder.is_dir() or any(not (path.is_file() or path.is_dir()) for path in inside):
+            why = "it holds something other than files and folders (a pipe, a device)"
+        elif sum(path.stat().st_size for path in inside if path.is_file()) > MAX_SIZE:
+            why = f"it holds more than {MAX_SIZE // 10**6} MB (nbgrader would refuse the whole collect)"
         elif (owner := owner_name(folder)) not in (student, "root"):
             why = f"it was made by the user {owner}, not by {student}"
         elif named_time(folder) is None:

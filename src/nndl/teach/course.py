@@ -79,10 +79,14 @@ def setup_course(course, notebooks=NOTEBOOKS):
     """Create the course folder once: its config and the sources of every chapter.
 
     An existing config or source is left as it is (the teacher may have edited it).
+    A new course folder is the teacher's alone (mode 700): it holds the
+    solutions, the gradebook and every student's work.
     Returns the course's absolute path and its ``{assignment: source notebook}``.
     """
     course = Path(course).resolve()
-    course.mkdir(parents=True, exist_ok=True)
+    if not course.exists():
+        course.mkdir(parents=True)
+        course.chmod(0o700)
     config = course / "nbgrader_config.py"
     if not config.exists():
         config.write_text(CONFIG.format(root=str(course)))

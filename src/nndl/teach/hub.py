@@ -24,7 +24,10 @@ own home.  The pieces and where they live:
   course's own config, and no formgrader for students); ``home/`` for the
   accounts ``--create-users`` makes, each readable by its student only.
 * nbgrader's exchange: the folder the course's ``c.Exchange.root`` names,
-  writable by every user.  The teacher releases with ``nbgrader
+  writable by the teacher alone (nbgrader's own guide makes it writable by
+  all, which lets a student replace the course's folder in it); the course's
+  folder inside is nbgrader's, which lets students submit into ``inbound/``
+  without listing it.  The teacher releases with ``nbgrader
   release_assignment ch01`` and collects with ``python -m nndl.teach collect
   ch01``; students fetch and submit from their Assignments tab.
 
@@ -176,7 +179,9 @@ def write_configs(folder, environment, course, users, port):
     inbound = exchange_inbound(course)
     root, course_id = inbound.parent.parent, inbound.parent.name
     root.mkdir(parents=True, exist_ok=True)
-    root.chmod(0o777)  # every student writes their submissions there (nbgrader's own permissions inside)
+    # the teacher's alone: writable by all, a student could rename the course's folder and put one of theirs in its
+    # place (nbgrader makes each course's folders inside, with the permissions students need to fetch and submit)
+    root.chmod(0o755)
     students = folder / "jupyter"
     (students / "labconfig").mkdir(parents=True, exist_ok=True)
     (students / "nbgrader_config.py").write_text(STUDENTS_NBGRADER.format(root=str(root), course_id=course_id))
