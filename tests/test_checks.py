@@ -96,9 +96,9 @@ def loop_over_columns(net, X, Y):
 
 
 @pytest.mark.parametrize("shortcut, phrase", [
-    (lambda net, X, Y: net.backprop_batch(X, Y), "calls the package's backprop_batch"),
-    (lambda net, X, Y: Network.backprop_batch(net, X, Y), "calls the package's backprop_batch"),
-    (lambda net, X, Y: net.backprop(X, Y), "calls the package's backprop"),
+    (lambda net, X, Y: net.backprop_batch(X, Y), "calls the package's Network.backprop_batch"),
+    (lambda net, X, Y: Network.backprop_batch(net, X, Y), "calls the package's Network.backprop_batch"),
+    (lambda net, X, Y: net.backprop(X, Y), "calls the package's Network.backprop"),
     (loop_with_backprop, "takes the mini-batch apart"),
     (loop_over_columns, "takes the mini-batch apart"),
 ], ids=["backprop_batch", "class-backprop_batch", "backprop-on-matrix", "loop-backprop", "loop-zip"])
