@@ -18,6 +18,7 @@ from nndl import descent, learner, mnist, teach
 from nndl.sweep import SHIPPED_SWEEP
 from nndl.teach import cli, collect, grading, reports, sandbox, settings
 from nndl.teach.course import graded_by_hand
+from sandboxing import needs_sandbox
 
 pytest.importorskip("nbgrader", reason="nbgrader is in the teach extra: pip install -e .[teach]")
 
@@ -133,7 +134,7 @@ def with_kernel(command, *kernel):
     return command[:at] + list(kernel)
 
 
-@pytest.mark.skipif(bool(sandbox.available()), reason="bubblewrap cannot sandbox here")
+@needs_sandbox
 def test_the_sandbox_hides_the_course_and_the_network(tmp_path):
     course, work, run = tmp_path / "course", tmp_path / "course" / "autograded" / "s" / "ch01", tmp_path / "run"
     work.mkdir(parents=True)
@@ -195,7 +196,7 @@ except OSError as e:
     assert not (run / "observed" / "late.txt").exists(), "a process the kernel started ends with it"
 
 
-@pytest.mark.skipif(bool(sandbox.available()), reason="bubblewrap cannot sandbox here")
+@needs_sandbox
 def test_the_sandbox_shows_only_the_system_python_and_data(tmp_path):
     """Not a list of folders to hide: what is not needed is not there (another clone, a home folder's files)."""
     work, run = tmp_path / "work", tmp_path / "run"
@@ -235,7 +236,7 @@ def test_the_sandbox_keeps_a_course_installed_under_tmp_in_sight(tmp_path, monke
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="only a kernel started by root could pass for the owner of root's files")
-@pytest.mark.skipif(bool(sandbox.available()), reason="bubblewrap cannot sandbox here")
+@needs_sandbox
 def test_graded_by_root_the_kernel_cannot_read_roots_files(tmp_path, monkeypatch):
     """In a user namespace of root's, "nobody" is root outside: it read /etc/shadow.  Now it is a real user."""
     shown = tmp_path / "site"  # a folder the kernel sees, like its .venv
@@ -269,7 +270,7 @@ print(os.getuid(), os.getgid(), os.getgroups(), open("/proc/self/uid_map").read(
     assert lines[3] == f"{user} {user} [] ['0', '0', '4294967295']", "a real user of its own, not a user namespace's"
 
 
-@pytest.mark.skipif(bool(sandbox.available()), reason="bubblewrap cannot sandbox here")
+@needs_sandbox
 def test_the_kernel_cannot_fill_memory_through_dev(tmp_path):
     """bwrap's /dev is a tmpfs as large as half the memory, outside the kernel's limit: it is read-only."""
     work, run = tmp_path / "work", tmp_path / "run"
@@ -293,7 +294,7 @@ for name in ("/dev/big", "/dev/shm/big", "/dev/null"):
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="bounds set as root only (in a user namespace bwrap's mounts are not ours)")
-@pytest.mark.skipif(bool(sandbox.available()), reason="bubblewrap cannot sandbox here")
+@needs_sandbox
 def test_graded_by_root_the_kernel_can_make_only_so_many_files_and_processes(tmp_path):
     """Empty files cost memory outside every limit, and so do processes: a submission could bring the machine down."""
     work, run = tmp_path / "work", tmp_path / "run"
@@ -346,6 +347,19 @@ def test_a_graded_notebook_keeps_a_bounded_output_but_every_error():
     assert sum(len(o.get("text", "")) for o in outs) <= OUTPUT_MB * 2**20
     assert [o.get("text") for o in outs[-2:]] == [CUT, None] and outs[-1].ename == "AssertionError", \
         "past the bound, one line says so, and an error still arrives: a failed test must not pass"
+
+
+@needs_sandbox
+def test_a_course_installed_under_tmp_can_grade(tmp_path):
+    """Its Python under /tmp, which the sandbox lays an empty /tmp over: the trial said "no sandbox" (CI's clone)."""
+    import site
+    import venv
+    venv.create(tmp_path / "venv", system_site_packages=True)
+    packages = next((tmp_path / "venv" / "lib").glob("python3*/site-packages"))
+    (packages / "course.pth").write_text("\n".join([*site.getsitepackages(), str(learner.ROOT / "src")]) + "\n")
+    said = subprocess.run([str(tmp_path / "venv" / "bin" / "python"), "-c",
+                           "from nndl.teach import sandbox; print(sandbox.available())"], capture_output=True, text=True)
+    assert said.stdout == "None\n", said.stdout + said.stderr
 
 
 def test_grading_helpers_cannot_be_fooled():

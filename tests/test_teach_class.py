@@ -13,10 +13,10 @@ import pytest
 from nndl import teach
 from nndl.teach import cli, reports, sandbox
 from nndl.teach import feedback as feedback_module
+from sandboxing import require_sandbox
 
 pytest.importorskip("nbgrader", reason="nbgrader is in the teach extra: pip install -e .[teach]")
-if sandbox.available():
-    pytest.skip(f"no sandbox here: {sandbox.available()}", allow_module_level=True)
+require_sandbox()
 
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
 NAMES = {"ch01": "01_perceptrons.ipynb", "ch03": "03_gradient_descent.ipynb", "ch04": "04_backpropagation.ipynb"}

@@ -8,6 +8,7 @@ import nbformat
 import pytest
 
 from nndl.teach import autograde, sandbox
+from sandboxing import needs_sandbox
 
 HIJACK = "print('hijacked: the student file ran')\n"
 
@@ -60,7 +61,7 @@ def test_the_kernels_launcher_does_not_import_from_the_students_folder(tmp_path,
     assert (f"{sandbox.RUN} is not set" in result.stderr) if sandboxed else result.returncode == 0
 
 
-@pytest.mark.skipif(bool(sandbox.available()), reason="bubblewrap cannot sandbox here")
+@needs_sandbox
 def test_the_sandboxed_kernel_does_not_import_from_the_students_folder(tmp_path):
     folder = handed_in(tmp_path / "erin")
     for subfolder in (sandbox.SOCKETS, sandbox.OBSERVED):

@@ -9,6 +9,7 @@ import pytest
 from nndl import learner, teach
 from nndl.checks import reference_solution
 from nndl.teach import cli, reports, sandbox
+from sandboxing import needs_sandbox
 
 pytest.importorskip("nbgrader", reason="nbgrader is in the teach extra: pip install -e .[teach]")
 
@@ -53,7 +54,7 @@ def test_the_learner_writes_in_place_of_the_model_answer(tmp_path):
     assert reference_solution("tiny_twice_written", notebooks) == MODEL, "solution() shows the model answer and rubric"
 
 
-@pytest.mark.skipif(bool(sandbox.available()), reason=f"no sandbox here: {sandbox.available()}")
+@needs_sandbox
 def test_a_written_answer_is_graded_by_hand_and_exported(tmp_path, capsys):
     notebooks = tiny_course(tmp_path / "notebooks")
     course = tmp_path / "course"

@@ -35,6 +35,7 @@ import signal
 import shutil
 import subprocess
 import sys
+import tempfile
 import zlib
 from pathlib import Path
 
@@ -66,10 +67,14 @@ def available():
     """None if bubblewrap can sandbox a process here, else the reason it cannot."""
     if shutil.which("bwrap") is None:
         return "bubblewrap is not installed (Debian/Ubuntu: apt-get install bubblewrap)"
-    trial = subprocess.run(["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--size", "1048576",
-                            "--tmpfs", "/tmp", *user_namespace(), "--unshare-net", "--unshare-pid", "--unshare-ipc",
-                            *settle(["/tmp"], KERNEL_USERS[0], [sys.executable, "-c", ""])],
-                           capture_output=True, text=True)
+    with tempfile.TemporaryDirectory(prefix="nndl-sandbox-trial-") as trial_folder:  # the grading run's, in small
+        run, work = os.path.join(trial_folder, "run"), os.path.join(trial_folder, "work")
+        for folder in (work, os.path.join(run, SOCKETS), os.path.join(run, OBSERVED)):
+            os.makedirs(folder)
+        connection = os.path.join(run, "trial.json")
+        open(connection, "w").close()
+        command = bwrap_command(open_run_to_the_kernel(run, connection), work, run, [], [sys.executable, "-c", ""])
+        trial = subprocess.run(command, capture_output=True, text=True)
     if trial.returncode != 0:
         return f"bubblewrap cannot create a sandbox here: {trial.stderr.strip() or trial.returncode}"
     return None
