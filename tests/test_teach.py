@@ -362,6 +362,22 @@ def test_a_course_installed_under_tmp_can_grade(tmp_path):
     assert said.stdout == "None\n", said.stdout + said.stderr
 
 
+def test_only_nbgraders_own_failure_on_a_busy_gradebook_is_retried(tmp_path, monkeypatch):
+    """A cell's output may say "database is locked" too: a graded run is never run again for it."""
+    from nndl.teach import autograde
+    calls = []
+
+    def nbgrader(course, *args, returncode=0, **options):
+        calls.append(args)
+        return subprocess.CompletedProcess(args, returncode, "sqlite3.OperationalError: database is locked", "")
+    monkeypatch.setattr(autograde, "nbgrader", nbgrader)
+    autograde.run_nbgrader(tmp_path, "s", "ch01", [], False, 60)
+    assert len(calls) == 1, "a finished run that printed the words is not run again"
+    monkeypatch.setattr(autograde, "nbgrader", lambda *a, **k: nbgrader(*a, returncode=1, **k))
+    autograde.run_nbgrader(tmp_path, "s", "ch01", [], False, 60)
+    assert len(calls) == 1 + 3, "nbgrader that failed on a busy gradebook is tried three times"
+
+
 def test_grading_helpers_cannot_be_fooled():
     class Yes(int):
         def __eq__(self, other):

@@ -209,7 +209,7 @@ def run_nbgrader(course, student, assignment, hide, sandboxed, limit, review=Non
                 log = result.stdout + result.stderr
             except subprocess.TimeoutExpired as e:  # nbgrader is killed, and the kernel with it (--die-with-parent)
                 log, result = str(e), None
-            if result is None or "database is locked" not in log:
+            if result is None or result.returncode == 0 or "database is locked" not in log:  # not its own failure
                 break
         printed = Path(run) / sandbox.KERNEL_OUTPUT  # for the teacher's log only: never read for a reason or a retry
         kernel = printed.read_text(errors="replace")[-20000:] if printed.is_file() else ""
