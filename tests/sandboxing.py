@@ -17,3 +17,13 @@ def require_sandbox():
         pytest.fail(f"the grading sandbox must work in CI: {MISSING}", pytrace=False)
     if MISSING:
         pytest.skip(f"no sandbox here: {MISSING}", allow_module_level=True)
+
+
+def kernel_run(tmp_path):
+    """A grading run's folder in ``tmp_path`` and the connection file its kernel is given, as autograde and the
+    launcher make them: (run, connection file)."""
+    run, connection = tmp_path / "run", tmp_path / "conn.json"
+    sandbox.make_run_folders(run)
+    connection.write_text("{}")
+    connection.chmod(0o600)  # as jupyter_client writes it
+    return run, sandbox.open_run_to_the_kernel(str(run), str(connection))

@@ -18,7 +18,7 @@ from nndl import descent, learner, mnist, teach
 from nndl.sweep import SHIPPED_SWEEP
 from nndl.teach import cli, collect, grading, reports, sandbox, settings
 from nndl.teach.course import graded_by_hand
-from sandboxing import needs_sandbox
+from sandboxing import kernel_run, needs_sandbox
 
 pytest.importorskip("nbgrader", reason="nbgrader is in the teach extra: pip install -e .[teach]")
 
@@ -136,15 +136,12 @@ def with_kernel(command, *kernel):
 
 @needs_sandbox
 def test_the_sandbox_hides_the_course_and_the_network(tmp_path):
-    course, work, run = tmp_path / "course", tmp_path / "course" / "autograded" / "s" / "ch01", tmp_path / "run"
+    course, work = tmp_path / "course", tmp_path / "course" / "autograded" / "s" / "ch01"
     work.mkdir(parents=True)
-    for folder in (sandbox.SOCKETS, sandbox.OBSERVED):
-        (run / folder).mkdir(parents=True)
     (course / "gradebook.db").write_text("grades")
     (tmp_path / "repo" / ".git").mkdir(parents=True)
     (tmp_path / "repo" / ".git" / "HEAD").write_text("ref: refs/heads/main")
-    (tmp_path / "conn.json").write_text("{}")
-    connection = sandbox.open_run_to_the_kernel(str(run), str(tmp_path / "conn.json"))
+    run, connection = kernel_run(tmp_path)
     command = sandbox.bwrap_command(connection, str(work), str(run), [str(course), str(tmp_path / "repo" / ".git")])
     probe = """import errno, os, socket, subprocess, sys
 print(os.path.exists("../../../gradebook.db"), os.path.exists("GIT/HEAD"))
@@ -199,12 +196,9 @@ except OSError as e:
 @needs_sandbox
 def test_the_sandbox_shows_only_the_system_python_and_data(tmp_path):
     """Not a list of folders to hide: what is not needed is not there (another clone, a home folder's files)."""
-    work, run = tmp_path / "work", tmp_path / "run"
+    work = tmp_path / "work"
     work.mkdir()
-    for folder in (sandbox.SOCKETS, sandbox.OBSERVED):
-        (run / folder).mkdir(parents=True)
-    (tmp_path / "conn.json").write_text("{}")
-    connection = sandbox.open_run_to_the_kernel(str(run), str(tmp_path / "conn.json"))
+    run, connection = kernel_run(tmp_path)
     as_the_launcher = (f"import json; from nndl.teach import sandbox; print(json.dumps(sandbox.bwrap_command("
                        f"{connection!r}, {str(work)!r}, {str(run)!r}, [])))")  # nothing asked hidden
     command = json.loads(subprocess.run([sys.executable, "-I", "-c", as_the_launcher], capture_output=True, text=True,
@@ -222,12 +216,9 @@ def test_the_sandbox_keeps_a_course_installed_under_tmp_in_sight(tmp_path, monke
     (installed / "course_module.py").parent.mkdir()
     (installed / "course_module.py").write_text("print('imported from', __file__)")
     monkeypatch.syspath_prepend(str(installed))
-    work, run = tmp_path / "work", tmp_path / "run"
+    work = tmp_path / "work"
     work.mkdir()
-    for folder in (sandbox.SOCKETS, sandbox.OBSERVED):
-        (run / folder).mkdir(parents=True)
-    (tmp_path / "conn.json").write_text("{}")
-    connection = sandbox.open_run_to_the_kernel(str(run), str(tmp_path / "conn.json"))
+    run, connection = kernel_run(tmp_path)
     command = sandbox.bwrap_command(connection, str(work), str(run), [])
     probe = f"import sys; sys.path.insert(0, {str(installed)!r}); import course_module"  # the kernel's env is cleared
     result = subprocess.run(with_kernel(command, sys.executable, "-c", probe), capture_output=True, text=True)
@@ -244,13 +235,9 @@ def test_graded_by_root_the_kernel_cannot_read_roots_files(tmp_path, monkeypatch
     (shown / "secret.txt").write_text("root's")
     (shown / "secret.txt").chmod(0o600)
     monkeypatch.syspath_prepend(str(shown))
-    work, run = tmp_path / "work", tmp_path / "run"
+    work = tmp_path / "work"
     work.mkdir()
-    for folder in (sandbox.SOCKETS, sandbox.OBSERVED):
-        (run / folder).mkdir(parents=True)
-    (tmp_path / "conn.json").write_text("{}")
-    (tmp_path / "conn.json").chmod(0o600)
-    connection = sandbox.open_run_to_the_kernel(str(run), str(tmp_path / "conn.json"))
+    run, connection = kernel_run(tmp_path)
     command = sandbox.bwrap_command(connection, str(work), str(run), [])
     probe = f"""import os
 for name in ({str(shown / 'secret.txt')!r}, "/etc/shadow", {connection!r}):
@@ -273,13 +260,10 @@ print(os.getuid(), os.getgid(), os.getgroups(), open("/proc/self/uid_map").read(
 @needs_sandbox
 def test_the_kernel_cannot_fill_memory_through_dev(tmp_path):
     """bwrap's /dev is a tmpfs as large as half the memory, outside the kernel's limit: it is read-only."""
-    work, run = tmp_path / "work", tmp_path / "run"
+    work = tmp_path / "work"
     work.mkdir()
-    for folder in (sandbox.SOCKETS, sandbox.OBSERVED):
-        (run / folder).mkdir(parents=True)
-    (tmp_path / "conn.json").write_text("{}")
-    command = sandbox.bwrap_command(sandbox.open_run_to_the_kernel(str(run), str(tmp_path / "conn.json")),
-                                    str(work), str(run), [])
+    run, connection = kernel_run(tmp_path)
+    command = sandbox.bwrap_command(connection, str(work), str(run), [])
     probe = """import errno
 for name in ("/dev/big", "/dev/shm/big", "/dev/null"):
     try:
@@ -297,13 +281,10 @@ for name in ("/dev/big", "/dev/shm/big", "/dev/null"):
 @needs_sandbox
 def test_graded_by_root_the_kernel_can_make_only_so_many_files_and_processes(tmp_path):
     """Empty files cost memory outside every limit, and so do processes: a submission could bring the machine down."""
-    work, run = tmp_path / "work", tmp_path / "run"
+    work = tmp_path / "work"
     work.mkdir()
-    for folder in (sandbox.SOCKETS, sandbox.OBSERVED):
-        (run / folder).mkdir(parents=True)
-    (tmp_path / "conn.json").write_text("{}")
-    command = sandbox.bwrap_command(sandbox.open_run_to_the_kernel(str(run), str(tmp_path / "conn.json")),
-                                    str(work), str(run), [])
+    run, connection = kernel_run(tmp_path)
+    command = sandbox.bwrap_command(connection, str(work), str(run), [])
     probe = f"""import os, time
 for folder in ("/tmp", os.getcwd()):
     made = 0

@@ -8,7 +8,7 @@ import nbformat
 import pytest
 
 from nndl.teach import autograde, sandbox
-from sandboxing import needs_sandbox
+from sandboxing import kernel_run, needs_sandbox
 
 HIJACK = "print('hijacked: the student file ran')\n"
 
@@ -64,11 +64,8 @@ def test_the_kernels_launcher_does_not_import_from_the_students_folder(tmp_path,
 @needs_sandbox
 def test_the_sandboxed_kernel_does_not_import_from_the_students_folder(tmp_path):
     folder = handed_in(tmp_path / "erin")
-    for subfolder in (sandbox.SOCKETS, sandbox.OBSERVED):
-        (tmp_path / "run" / subfolder).mkdir(parents=True)
-    (tmp_path / "conn.json").write_text("{}")
-    connection = sandbox.open_run_to_the_kernel(str(tmp_path / "run"), str(tmp_path / "conn.json"))
-    command = sandbox.bwrap_command(connection, str(folder), str(tmp_path / "run"), [])
+    run, connection = kernel_run(tmp_path)
+    command = sandbox.bwrap_command(connection, str(folder), str(run), [])
     assert command[-5:-2] == ["-I", "-m", "ipykernel_launcher"]
     result = subprocess.run(command[:-2] + ["--version"], capture_output=True, text=True, timeout=60)
     assert "hijacked" not in result.stdout + result.stderr

@@ -195,9 +195,8 @@ def run_nbgrader(course, student, assignment, hide, sandboxed, limit, review=Non
     try:
         sandbox.write_kernelspec(run, sandboxed)
         env = dict(os.environ, JUPYTER_PATH=os.pathsep.join([run, os.environ.get("JUPYTER_PATH", "")]))
+        sandbox.make_run_folders(run)
         observed = Path(run) / sandbox.OBSERVED  # where the kernel's tests hand over what they saw, for the judge
-        observed.mkdir()
-        (Path(run) / sandbox.SOCKETS).mkdir()
         env.update({sandbox.RUN: run, sandbox.HIDE: os.pathsep.join(hide), grading.OBSERVED: str(observed),
                     settings.TRAINING_CELLS: " ".join(training)})
         if review:

@@ -69,8 +69,8 @@ def available():
         return "bubblewrap is not installed (Debian/Ubuntu: apt-get install bubblewrap)"
     with tempfile.TemporaryDirectory(prefix="nndl-sandbox-trial-") as trial_folder:  # the grading run's, in small
         run, work = os.path.join(trial_folder, "run"), os.path.join(trial_folder, "work")
-        for folder in (work, os.path.join(run, SOCKETS), os.path.join(run, OBSERVED)):
-            os.makedirs(folder)
+        os.mkdir(work)
+        make_run_folders(run)
         connection = os.path.join(run, "trial.json")
         open(connection, "w").close()
         command = bwrap_command(open_run_to_the_kernel(run, connection), work, run, [], [sys.executable, "-c", ""])
@@ -135,6 +135,12 @@ def inside(in_memory, user, kernel):
     libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # a change of user forgets bwrap's --die-with-parent
     os.execv(kernel[0], kernel)
+
+
+def make_run_folders(run):
+    """Make the two folders of the grading run ``run`` the kernel writes to, ``SOCKETS`` and ``OBSERVED``."""
+    for folder in (SOCKETS, OBSERVED):
+        os.makedirs(os.path.join(run, folder))
 
 
 def open_run_to_the_kernel(run, connection_file):
