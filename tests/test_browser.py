@@ -213,7 +213,13 @@ def check_universality_explorers(run):
     page = run.page
     steps = page.locator(".widget-interact").first
     steps.scroll_into_view_if_needed()
-    check_sliders(page, steps, [("weight w", "ArrowRight", "9"), ("bias b", "ArrowLeft", "−5")])
+    check_sliders(page, steps, [("weight w", "ArrowRight", "9"), ("bias b", "ArrowLeft", "−5"),
+                                ("weight w", "End", "1000")])
+    bias = slider(steps, "bias b")
+    track = bias.locator(".noUi-target").bounding_box()
+    page.mouse.click(track["x"] + 1, track["y"] + track["height"] / 2)  # b's span follows w: its left end is -1250
+    expect(bias.locator(".widget-readout")).to_have_text(re.compile(r"−12\d\d"))
+    steps.screenshot(path=str(ARTIFACTS / "12_universality-steps.png"))
     design = page.locator(".widget-vbox:has(> .nndl-design-status)")
     plot, status = design.locator("img.nndl-design-plot"), design.locator(".nndl-design-status")
     design.scroll_into_view_if_needed()

@@ -135,3 +135,17 @@ def test_the_step_explorer_redraws_for_each_slider(monkeypatch):
     w, b = explorer.children[:2]
     w.value, b.value = 1000, -300
     assert "s = -b/w = 0.30" in shown[-1].axes[0].get_title()
+
+
+def test_the_bias_slider_spans_the_biases_that_put_the_step_on_the_picture(monkeypatch):
+    monkeypatch.delenv(widgets.NO_FRONTEND, raising=False)
+    monkeypatch.setattr(IPython.display, "display", lambda *objects: None)
+    w, b = u.step_explorer().children[:2]
+    assert (b.min, b.max) == (-10, 10)
+    for weight, span in [(100, (-125, 25)), (1000, (-1250, 250)), (-100, (-25, 125)), (0, (-10, 10)), (8, (-10, 10))]:
+        w.value = weight
+        assert (b.min, b.max) == span, weight
+    w.value = 1000
+    b.value = -300
+    w.value = 100  # the bias is kept within its new span
+    assert b.value == -125

@@ -26,6 +26,7 @@ The book's construction, piece by piece:
 manner of ``nndl.widgets``; ipywidgets is imported only when they are built).
 """
 import html
+import math
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -174,17 +175,33 @@ def draw_step(w=8.0, b=-4.0):
     return fig
 
 
+def bias_range(w):
+    """The bias slider's span for weight w: every b that puts the step s = -b/w in [-1/4, 5/4], and at least
+    [-10, 10], in whole numbers. With a fixed span, at w = 1000 the biases that matter would be a few pixels."""
+    lo, hi = sorted((-1.25 * w, 0.25 * w))
+    return min(-10, math.floor(lo)), max(10, math.ceil(hi))
+
+
 def step_explorer():
-    """Sliders for a hidden neuron's weight w and bias b, redrawing ``draw_step``."""
+    """Sliders for a hidden neuron's weight w and bias b, redrawing ``draw_step``; b's span follows w
+    (``bias_range``)."""
     if _without_front_end(draw_step):
         return None
     import ipywidgets as widgets
     from IPython.display import display
 
-    return widgets.interactive(
-        lambda w, b: display(draw_step(w, b)),
-        w=widgets.FloatSlider(value=8, min=-100, max=1000, step=1, readout_format=".0f", description="weight w"),
-        b=widgets.FloatSlider(value=-4, min=-1000, max=100, step=1, readout_format=".0f", description="bias b"))
+    weight = widgets.FloatSlider(value=8, min=-100, max=1000, step=1, readout_format=".0f", description="weight w")
+    bias = widgets.FloatSlider(value=-4, min=-10, max=10, step=1, readout_format=".0f", description="bias b")
+
+    def follow_weight(change):
+        lo, hi = bias_range(change["new"])
+        if lo > bias.max:  # a slider refuses min > max, even for a moment
+            bias.max, bias.min = hi, lo
+        else:
+            bias.min, bias.max = lo, hi
+
+    weight.observe(follow_weight, names="value")
+    return widgets.interactive(lambda w, b: display(draw_step(w, b)), w=weight, b=bias)
 
 
 def deviation_text(deviation):
