@@ -1,12 +1,15 @@
 """The checks of notebook 14 accept right answers, name typical mistakes, and never print the answer; the package
 references they use agree with direct loops and with finite differences."""
+import nbformat
 import numpy as np
 import pytest
 import scipy.signal
 from numpy.lib.stride_tricks import sliding_window_view
 
 from checking import assert_accepts, assert_rejects, printed, stub
+from nndl import teach
 from nndl.checks import ch14, numerical_gradient
+from nndl.learner import learner_version
 from nndl.network3 import ConvPoolLayer
 
 
@@ -192,6 +195,18 @@ def test_max_pool_backward_accepts_any_routing_to_the_maxima(capsys, answer):
 ])
 def test_max_pool_backward_rejects_typical_mistakes(capsys, wrong, phrases):
     assert_rejects(capsys, ch14.check_max_pool_backward, (wrong,), *phrases)
+
+
+@pytest.mark.parametrize("name, slip", [("max_pool", started_at_zero), ("max_pool", ceil_blocks),
+                                        ("max_pool_backward", masked)])
+def test_the_graded_test_in_the_learners_view_fails_the_slips_the_check_names(name, slip):
+    """A learner whose check says ✗ must not see the graded test under it pass: its visible part catches the slip."""
+    learner = learner_version(nbformat.read(teach.chapters()["ch14"], 4))
+    graded = next(cell.source for cell in learner.cells if cell.metadata.get("nbgrader", {}).get("grade_id")
+                  == f"nb14_{name}_test")
+    assert "HIDDEN" not in graded
+    with pytest.raises(AssertionError):
+        exec(graded, {name: slip})
 
 
 @pytest.mark.parametrize("check", [ch14.check_convolve, ch14.check_max_pool, ch14.check_max_pool_backward])

@@ -377,12 +377,13 @@ def _verify(path, header, array):
                              else _fix_hint(True, path.parent)))
 
 
-# ----- the artificially expanded training set (chapter 3) --------------------------------------
+# ----- the artificially expanded training set (chapters 3 and 6) -------------------------------
 def expanded(training_data):
     """The training data plus each image shifted by one pixel down, up, right and left: 5 times as many pairs.
 
-    The book's closing experiment of chapter 3 (its ``expand_mnist.py`` writes
-    the 250,000 images to a file).  Here the shifted images are never stored:
+    Chapter 3 of the book proposes expanding the training data; chapter 6
+    trains on this expansion (its ``expand_mnist.py`` writes the 250,000
+    images to a file).  Here the shifted images are never stored:
     ``ShiftedImages`` makes each one when a mini-batch asks for it, so the
     expanded set costs no memory beyond the original images.  Pass the result
     to ``Network.SGD`` as the training data.
