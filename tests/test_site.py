@@ -79,6 +79,8 @@ def visit(page, url):
         images: document.querySelectorAll('article img').length,
         broken: [...document.images].filter(img => !img.complete || img.naturalWidth === 0).map(img => img.src),
         links: [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href')),
+        sidebar: [...document.querySelectorAll('.bd-sidebar-primary nav a[href]')].filter(a => a.checkVisibility())
+                 .map(a => a.getAttribute('href')),
         raw_math: [...document.querySelectorAll('.math')].map(m => m.innerText).filter(t => /\\\\[(\\[]/.test(t)),
         errors: document.querySelectorAll('.MathJax_Error, .merror').length,
     })""")
@@ -132,6 +134,14 @@ def test_every_page_loads_with_its_images_its_links_and_its_equations(built, pag
                 continue  # another site, an e-mail address, a place in the page
             target = (out / name).parent / link.split("#")[0].split("?")[0]
             assert target.exists(), f"{name} links to {link}, which is not in the site"
+
+
+def test_the_sidebar_unfolds_the_edition_one_reads_and_keeps_the_other_folded(pages):
+    for edition, other in (("learner", "teacher"), ("teacher", "learner")):
+        sidebar = pages[f"{edition}/05_writing_the_network.html"]["sidebar"]
+        assert "06_training_on_mnist.html" in sidebar, f"{edition}/05: its edition's notebooks are not in view"
+        assert not [link for link in sidebar if f"{other}/" in link], f"{edition}/05 shows the {other} edition's pages"
+        assert any(link.endswith(f"{other}.html") for link in sidebar), f"{edition}/05: no way to the {other} edition"
 
 
 def test_pages_show_the_figures_of_the_run(pages):

@@ -211,7 +211,7 @@ def landing_page(editions, names):
              "A notebook course on neural networks in Python and NumPy, after Michael Nielsen's book "
              "[*Neural Networks and Deep Learning*](http://neuralnetworksanddeeplearning.com/). "
              f"Every notebook is shown here as it ran, figures included, in {count}:", ""]
-    lines += [f"* **[{label}]({edition}/{names[0]})** ({what})." for edition, (label, what) in shown.items()]
+    lines += [f"* **[{label}]({edition}.md)** ({what})." for edition, (label, what) in shown.items()]
     lines += ["", "The [syllabus](syllabus.md) gives the weeks, the points and what to know before each notebook; "
               "the course is free software under the [MIT licence](license.md). On a page, the interactive "
               "explorers show their first picture: their sliders work in JupyterLab (`python3 course.py lab`).", "",
@@ -220,10 +220,16 @@ def landing_page(editions, names):
     for name in (name for name in names if not name.startswith("00")):  # 00 is the contents
         lines.append(f"| {name[:2]} | {title(any_edition[name], name).removeprefix(name[:2]).strip()} | "
                      f"{estimated_time(any_edition[name])} | " + " | ".join(f"[{e}]({e}/{name})" for e in shown) + " |")
-    for edition, (label, _) in shown.items():
-        lines += ["", "```{toctree}", ":hidden:", f":caption: {label}", "", *(f"{edition}/{n}" for n in names), "```"]
-    lines += ["", "```{toctree}", ":hidden:", ":caption: About the course", "", "syllabus", "license", "```"]
+    lines += ["", "```{toctree}", ":hidden:", "", *shown, "syllabus", "license", "```"]
     return "\n".join(lines) + "\n"
+
+
+def edition_page(edition, names):
+    """An edition's own page, the parent of its notebooks: in the sidebar, the notebooks of the edition one is
+    reading unfold under it, and the other edition's stay folded."""
+    label, what = EDITIONS[edition]
+    return "\n".join([f"# {label}", "", f"{what[0].upper()}{what[1:]}.", "",
+                      "```{toctree}", ":maxdepth: 1", "", *(f"{edition}/{n}" for n in names), "```"]) + "\n"
 
 
 def write_sources(folder, executed, chosen=tuple(EDITIONS)):
@@ -238,6 +244,7 @@ def write_sources(folder, executed, chosen=tuple(EDITIONS)):
         (folder / edition).mkdir(parents=True)
         for name, notebook in notebooks.items():
             nbformat.write(notebook, folder / edition / name)
+        (folder / f"{edition}.md").write_text(edition_page(edition, names))
     (folder / "conf.py").write_text("".join(f"{key} = {value!r}\n" for key, value in SPHINX.items()))
     (folder / "index.md").write_text(landing_page(editions, names))
     syllabus = (ROOT / "SYLLABUS.md").read_text(encoding="utf-8")
