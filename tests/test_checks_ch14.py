@@ -197,16 +197,27 @@ def test_max_pool_backward_rejects_typical_mistakes(capsys, wrong, phrases):
     assert_rejects(capsys, ch14.check_max_pool_backward, (wrong,), *phrases)
 
 
-@pytest.mark.parametrize("name, slip", [("max_pool", started_at_zero), ("max_pool", ceil_blocks),
-                                        ("max_pool_backward", masked)])
-def test_the_graded_test_in_the_learners_view_fails_the_slips_the_check_names(name, slip):
-    """A learner whose check says ✗ must not see the graded test under it pass: its visible part catches the slip."""
+def graded_test_in_the_learners_view(name):
     learner = learner_version(nbformat.read(teach.chapters()["ch14"], 4))
     graded = next(cell.source for cell in learner.cells if cell.metadata.get("nbgrader", {}).get("grade_id")
                   == f"nb14_{name}_test")
     assert "HIDDEN" not in graded
+    return graded
+
+
+@pytest.mark.parametrize("name, slip", [("max_pool", started_at_zero), ("max_pool", ceil_blocks),
+                                        ("max_pool_backward", masked)])
+def test_the_graded_test_in_the_learners_view_fails_the_slips_the_check_names(name, slip):
+    """A learner whose check says ✗ must not see the graded test under it pass: its visible part catches the slip."""
     with pytest.raises(AssertionError):
-        exec(graded, {name: slip})
+        exec(graded_test_in_the_learners_view(name), {name: slip})
+
+
+@pytest.mark.parametrize("name, answer", [("max_pool", max_pool), ("max_pool", loop_max_pool),
+                                          ("max_pool_backward", max_pool_backward),
+                                          ("max_pool_backward", lambda z, d, s: masked(z, d, s, share=True))])
+def test_the_graded_test_in_the_learners_view_passes_right_answers(name, answer):
+    exec(graded_test_in_the_learners_view(name), {name: answer})
 
 
 @pytest.mark.parametrize("check", [ch14.check_convolve, ch14.check_max_pool, ch14.check_max_pool_backward])

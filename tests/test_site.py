@@ -123,7 +123,7 @@ def test_both_editions_have_every_notebook_as_a_page(built):
 
 def test_every_page_loads_with_its_images_its_links_and_its_equations(built, pages):
     out, _ = built
-    assert len(pages) >= 2 * len(CHAPTERS) + 3  # the two editions, the landing page, the syllabus, the licence
+    assert len(pages) >= 2 * len(CHAPTERS) + 5  # two editions and their pages, the landing page, syllabus, licence
     for name, shown in pages.items():
         assert shown["text"].strip(), f"{name} shows nothing"
         assert not shown["broken"], f"{name}: images that did not load: {shown['broken']}"
@@ -209,6 +209,7 @@ def test_a_site_for_students_has_no_teacher_edition(tmp_path):
     executed = {name: nbformat.read(NOTEBOOKS / name, 4) for name in CHAPTERS[:3]}
     site.write_sources(tmp_path, executed, ("learner",))
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == ["learner"]
+    assert (tmp_path / "learner.md").exists() and not (tmp_path / "teacher.md").exists()
     index = (tmp_path / "index.md").read_text()
     assert "teacher" not in index.lower() and f"learner/{CHAPTERS[1]}" in index
     assert "--learner-only" in subprocess.run([sys.executable, "-m", "nndl.site", "--help"], capture_output=True,

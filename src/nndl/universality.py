@@ -194,11 +194,7 @@ def step_explorer():
     bias = widgets.FloatSlider(value=-4, min=-10, max=10, step=1, readout_format=".0f", description="bias b")
 
     def follow_weight(change):
-        lo, hi = bias_range(change["new"])
-        if lo > bias.max:  # a slider refuses min > max, even for a moment
-            bias.max, bias.min = hi, lo
-        else:
-            bias.min, bias.max = lo, hi
+        bias.min, bias.max = bias_range(change["new"])  # every span holds [-10, 10]: min never passes max
 
     weight.observe(follow_weight, names="value")
     return widgets.interactive(lambda w, b: display(draw_step(w, b)), w=weight, b=bias)
