@@ -4,6 +4,7 @@ import os
 import re
 import shutil
 import socket
+import signal
 import subprocess
 import sys
 import time
@@ -255,6 +256,49 @@ print(os.getuid(), os.getgid(), os.getgroups(), open("/proc/self/uid_map").read(
     assert lines[2] == f"{connection} read", "its connection file, and the archives' folder, are its own"
     user = sandbox.kernel_user(str(run))
     assert lines[3] == f"{user} {user} [] ['0', '0', '4294967295']", "a real user of its own, not a user namespace's"
+
+
+@needs_sandbox
+def test_a_killed_grader_leaves_no_kernel_behind(tmp_path):
+    """nbgrader killed (a time limit, a run that wrote too much): bwrap dies with it, and so must the kernel.
+
+    Graded as root, the kernel was another user that bwrap could not signal: it lived on, as nobody's."""
+    work = tmp_path / "work"
+    work.mkdir()
+    run, connection = kernel_run(tmp_path)
+    kernel = ["/bin/sleep", str(1000 + os.getpid() % 1000)]  # a command line of this test's own
+    command = sandbox.bwrap_command(connection, str(work), str(run), [], kernel=kernel)
+    grader = subprocess.Popen([sys.executable, "-c", f"import subprocess, time\nsubprocess.Popen({command!r})\n"
+                                                     f"time.sleep(1000)"])
+    try:
+        deadline = time.monotonic() + 30
+        while not running(kernel) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert running(kernel), "the kernel started"
+    finally:
+        grader.kill()
+        grader.wait()
+    deadline = time.monotonic() + 10
+    while running(kernel) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = running(kernel)
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left, "the kernel outlived the grader"
+
+
+def running(command):
+    """The processes whose command line is ``command``."""
+    pids = [p for p in os.listdir("/proc") if p.isdigit()]
+    found = []
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if f.read().split(b"\0")[:-1] == [part.encode() for part in command]:
+                    found.append(int(pid))
+        except OSError:
+            pass
+    return found
 
 
 @needs_sandbox

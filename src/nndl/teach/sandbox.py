@@ -31,7 +31,6 @@ import ctypes
 import json
 import os
 import resource
-import signal
 import shutil
 import subprocess
 import sys
@@ -50,7 +49,7 @@ FILE_MB = 64                         # the largest file the kernel may write
 FILES = 10_000                       # the most files in each of its in-memory folders
 PROCESSES = 512                      # as root, the most processes and threads of the kernel's user
 MS_NOSUID, MS_NODEV, MS_REMOUNT = 2, 4, 32                     # mount(2)'s flags
-PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38                 # prctl(2)'s
+PR_SET_NO_NEW_PRIVS = 38                                      # prctl(2)'s
 SOCKETS, OBSERVED = "sockets", "observed"  # the run's subfolders the kernel writes to: ZeroMQ's, the judge's
 KEPT_ENVIRONMENT = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "MPLBACKEND", "NNDL_DATA_DIR", "NNDL_OBSERVED")
 NOBODY = 65534                       # the kernel's user and group, in a user namespace
@@ -120,7 +119,8 @@ def inside(in_memory, user, kernel):
     ``PROCESSES`` processes.  (In a user namespace,
     bwrap's mounts are not the namespace's to change: both stay unbounded.)
     Either way no program may grant a privilege again (no_new_privs), and
-    the kernel dies with the grader.
+    the kernel dies with the grader: this process stays as the namespace's
+    first one and runs the kernel as its child (``first_process``).
     """
     libc = ctypes.CDLL(None, use_errno=True)
     if os.getuid() == 0:
@@ -128,13 +128,33 @@ def inside(in_memory, user, kernel):
             options = f"size={TMP_MB * 2**20},nr_inodes={FILES}".encode()
             if libc.mount(b"none", folder.encode(), None, MS_REMOUNT | MS_NOSUID | MS_NODEV, options) != 0:
                 sys.exit(f"cannot bound the files of {folder}: {os.strerror(ctypes.get_errno())}")
-        resource.setrlimit(resource.RLIMIT_NPROC, (PROCESSES, PROCESSES))
-        os.setgroups([])
-        os.setresgid(user, user, user)
-        os.setresuid(user, user, user)  # from root to another user: every capability goes
     libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # a change of user forgets bwrap's --die-with-parent
-    os.execv(kernel[0], kernel)
+    kernel_pid = os.fork()
+    if kernel_pid == 0:
+        if os.getuid() == 0:
+            resource.setrlimit(resource.RLIMIT_NPROC, (PROCESSES, PROCESSES))
+            os.setgroups([])
+            os.setresgid(user, user, user)
+            os.setresuid(user, user, user)  # from root to another user: every capability goes
+        os.execv(kernel[0], kernel)
+    first_process(kernel_pid)
+
+
+def first_process(kernel_pid):
+    """Be the sandbox's first process until the kernel ``kernel_pid`` ends, then end with its exit status.
+
+    The kernel cannot be the first process itself: when the grader is killed,
+    bwrap dies and its child is sent SIGKILL (``--die-with-parent``), but only
+    if bwrap may signal it, which it may not once the kernel is another user:
+    the kernel lived on, as nobody's.  This process stays bwrap's own user, so
+    the signal reaches it; and when a namespace's first process ends, every
+    process in it is killed: the kernel and all it started.  Meanwhile it
+    reaps the kernel's orphans, as a first process must.
+    """
+    while True:
+        pid, status = os.wait()
+        if pid == kernel_pid:
+            sys.exit(os.waitstatus_to_exitcode(status))
 
 
 def make_run_folders(run):
@@ -238,8 +258,8 @@ def bwrap_command(connection_file, cwd, run, hide, kernel=None):
     command += [*writable, "--size", str(TMP_MB * 2**20), "--tmpfs", cwd, "--ro-bind", run, run]
     for folder in (SOCKETS, OBSERVED):
         command += ["--bind", os.path.join(run, folder), os.path.join(run, folder)]
-    # --as-pid-1: the kernel is its namespace's first process, so that when it ends every process it
-    # started is killed (bwrap's own first process would wait for them all)
+    # --as-pid-1: ``inside`` is its namespace's first process and ends with the kernel, so that every process
+    # the kernel started is killed then (bwrap's own first process would wait for them all)
     command += ["--ro-bind", connection_file, connection_file,
                 *user_namespace(), "--new-session",
                 "--unshare-net", "--unshare-pid", "--as-pid-1", "--unshare-ipc", "--unshare-uts", "--die-with-parent",
