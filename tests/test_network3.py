@@ -168,11 +168,38 @@ def test_dropout_drops_inputs_in_training_and_scales_by_1_minus_p_at_test_time()
     assert not np.array_equal(kept, (layer.forward(x, rng, training=True), layer._kept)[1])  # new mask each time
 
 
+# ----- the layers' own arrays -----------------------------------------------------------------------------------------
+def test_a_result_survives_the_layers_next_call():
+    # The conv-pool layer computes in arrays it keeps for the next batch of the same size: what it returns must not
+    # be one of them, or a second call would silently change the first result.
+    rng = np.random.default_rng(8)
+    layer = ConvPoolLayer((3, 2, 3, 3), (4, 2, 8, 8), activation_fn=ReLU, seed=0, dtype=F64)
+    first_images, second_images = rng.random((2, 4, 2, 8, 8))
+    for training in (False, True):
+        first = layer.forward(first_images, training=training)
+        kept = first.copy()
+        layer.forward(second_images, training=training)
+        np.testing.assert_array_equal(first, kept, err_msg=f"forward(training={training})")
+    first = layer.backward(rng.standard_normal(kept.shape))  # ∂C/∂input from a ∂C/∂output
+    kept_gradient = first.copy()
+    layer.backward(rng.standard_normal(kept.shape))
+    np.testing.assert_array_equal(first, kept_gradient, err_msg="backward")
+
+
 # ----- training on MNIST ----------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def small_mnist():
-    data = mnist.load_arrays()
-    return ((data.training.images[:1000], data.training.labels[:1000]),
+def mnist_arrays():
+    return mnist.load_arrays()
+
+
+@pytest.fixture(scope="module")
+def small_mnist(mnist_arrays):
+    return first_images(mnist_arrays, 1000)
+
+
+def first_images(data, n_training):
+    """The first ``n_training`` training images, and the first 500 of validation and test, as (images, labels)."""
+    return ((data.training.images[:n_training], data.training.labels[:n_training]),
             (data.validation.images[:500], data.validation.labels[:500]),
             (data.test.images[:500], data.test.labels[:500]))
 
@@ -187,14 +214,29 @@ def one_conv_pool(seed=1, activation_fn=sigmoid):
                     SoftmaxLayer(100, 10)], 10, seed=seed)
 
 
-# With the book's initial weights, a sigmoid conv-pool layer's outputs barely differ from image to image at first:
-# its network needs about a thousand mini-batches before it starts to learn, more than a short test can afford.
 @pytest.mark.parametrize("make, eta", [(shallow, 0.5), (lambda: one_conv_pool(activation_fn=ReLU), 0.1)])
 def test_learns_mnist_digits(small_mnist, make, eta):
     net = make()
     history = net.SGD(*small_mnist[:1], 2, 10, eta, *small_mnist[1:], quiet=True)
     assert history.validation_accuracy[-1] > 0.6  # chance is 0.1
     assert history.test_accuracy[-1] > 0.6
+
+
+def test_a_sigmoid_conv_pool_network_learns(mnist_arrays):
+    # With the book's initial weights, a sigmoid conv-pool layer's outputs barely differ from image to image at
+    # first: its network needs about a thousand mini-batches before it starts to learn.
+    training_data, validation_data, test_data = first_images(mnist_arrays, 2000)
+    history = one_conv_pool().SGD(training_data, 5, 10, 0.1, validation_data, test_data, quiet=True)
+    assert history.validation_accuracy[-1] > 0.6
+
+
+def test_a_network_with_dropout_learns(mnist_arrays):
+    net = Network([FullyConnectedLayer(784, 300, ReLU, p_dropout=0.5, seed=1),
+                   FullyConnectedLayer(300, 300, ReLU, p_dropout=0.5, seed=2),
+                   SoftmaxLayer(300, 10, p_dropout=0.5)], 10, seed=1)
+    training_data, validation_data, test_data = first_images(mnist_arrays, 5000)
+    history = net.SGD(training_data, 3, 10, 0.1, validation_data, test_data, quiet=True)
+    assert history.validation_accuracy[-1] > 0.6
 
 
 def test_two_conv_pool_layers_with_relu_learn(small_mnist):

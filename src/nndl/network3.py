@@ -273,7 +273,7 @@ class ConvPoolLayer:
         self.activation_fn.fn_in_place(np.add(pooled, self.b, out=a))
         if training:
             self._a, self._slabs, self._pooled = a, slabs, pooled
-        return a.transpose(0, 3, 1, 2)
+        return a.copy().transpose(0, 3, 1, 2)  # a copy: the next batch of this size reuses the buffer
 
     def backward(self, delta, need_input_gradient=True):
         """Set ``nabla_w`` and ``nabla_b`` from ∂C/∂output ``delta``; return ∂C/∂input (or None if not needed)."""
@@ -308,7 +308,7 @@ class ConvPoolLayer:
         dx[...] = 0
         for (i, j), dpatches in zip(np.ndindex(fh, fw), dcols.reshape(fh * fw, m, rows, columns, maps)):
             dx[:, i:i + rows, j:j + columns] += dpatches
-        return dx.transpose(0, 3, 1, 2)
+        return dx.copy().transpose(0, 3, 1, 2)
 
     @property
     def nabla_w(self):
