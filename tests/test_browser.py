@@ -205,13 +205,14 @@ def check_regularisation_explorer(run):
 
 
 def check_universality_explorers(run):
-    """Notebook 12: w and b move the step; each bump height redraws the design and its score, up to the book's goal."""
+    """Notebook 12: w and b move the step; s1, s2 and h move the bump, s1 past s2 too; each bump height redraws the
+    design and its score, up to the book's goal."""
     from playwright.sync_api import expect
 
     from nndl import universality
 
     page = run.page
-    steps = page.locator(".widget-interact").first
+    steps = page.locator(".widget-interact:has(label:text-is('weight w'))")
     steps.scroll_into_view_if_needed()
     check_sliders(page, steps, [("weight w", "ArrowRight", "9"), ("bias b", "ArrowLeft", "−5"),
                                 ("weight w", "End", "1000")])
@@ -220,6 +221,11 @@ def check_universality_explorers(run):
     page.mouse.click(track["x"] + 1, track["y"] + track["height"] / 2)  # b's span follows w: its left end is -1250
     expect(bias.locator(".widget-readout")).to_have_text(re.compile(r"−12\d\d"))
     steps.screenshot(path=str(ARTIFACTS / "12_universality-steps.png"))
+    bump = page.locator(".widget-interact:has(label:text-is('height h'))")
+    bump.scroll_into_view_if_needed()
+    check_sliders(page, bump, [("step s₁", "ArrowRight", "0.41"), ("step s₂", "ArrowLeft", "0.59"),
+                               ("height h", "ArrowLeft", "0.7"), ("step s₁", "End", "1.00")])
+    bump.screenshot(path=str(ARTIFACTS / "12_universality-bump.png"))
     design = page.locator(".widget-vbox:has(> .nndl-design-status)")
     plot, status = design.locator("img.nndl-design-plot"), design.locator(".nndl-design-status")
     design.scroll_into_view_if_needed()

@@ -105,6 +105,38 @@ def test_the_step_picture_names_the_step_and_copes_with_w_zero():
     assert "no step" in u.draw_step(0, 1).axes[0].get_title()
 
 
+def test_the_bump_picture_is_the_weighted_output_of_two_neurons_with_w_1000_and_marks_their_steps():
+    ax = u.draw_bump(0.3, 0.7, 1.5).axes[0]
+    curve, *marks = ax.lines
+    np.testing.assert_allclose(curve.get_ydata(), u.bump(curve.get_xdata(), 0.3, 0.7, 1.5, w=1000))
+    assert curve.get_ydata()[300] == pytest.approx(0.75)  # at x = s1 a real neuron is halfway: not an exact step
+    assert [mark.get_xdata()[0] for mark in marks] == [0.3, 0.7]
+    assert ax.get_title() == "height h = 1.5 between s₁ = 0.30 and s₂ = 0.70"
+
+
+def test_the_bump_picture_says_what_s1_past_s2_gives_rather_than_refusing():
+    ax = u.draw_bump(0.7, 0.3, 1.5).axes[0]
+    assert ax.get_title() == "s₁ > s₂: height -h = -1.5 between s₂ = 0.30 and s₁ = 0.70"
+    assert ax.lines[0].get_ydata()[500] == pytest.approx(-1.5)  # at x = 0.5
+    assert u.draw_bump(0.7, 0.3, 0.0).axes[0].get_title().startswith("s₁ > s₂: height -h = 0.0 ")  # not -0.0
+    assert "the two steps cancel" in u.draw_bump(0.6000000000000001, 0.6, 1.0).axes[0].get_title()  # a slider's 0.6
+
+
+def test_the_bump_explorer_redraws_for_each_slider(monkeypatch):
+    monkeypatch.delenv(widgets.NO_FRONTEND, raising=False)
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda *objects: shown.extend(objects))
+    s1, s2, h = u.bump_explorer().children[:3]
+    assert [(s.min, s.max, s.step) for s in (s1, s2, h)] == [(0, 1, 0.01), (0, 1, 0.01), (-2, 2, 0.1)]
+    assert shown[-1].axes[0].get_title() == "height h = 0.8 between s₁ = 0.40 and s₂ = 0.60"
+    h.value = -1.2
+    assert shown[-1].axes[0].get_title() == "height h = -1.2 between s₁ = 0.40 and s₂ = 0.60"
+    s1.value = 0.75
+    assert shown[-1].axes[0].get_title() == "s₁ > s₂: height -h = 1.2 between s₂ = 0.60 and s₁ = 0.75"
+    s2.value = 0.9
+    assert shown[-1].axes[0].get_title() == "height h = -1.2 between s₁ = 0.75 and s₂ = 0.90"
+
+
 def test_the_design_explorer_redraws_and_shows_the_deviation_beside_the_goal(monkeypatch):
     monkeypatch.delenv(widgets.NO_FRONTEND, raising=False)
     explorer = u.design_explorer()
@@ -123,8 +155,8 @@ def test_without_a_front_end_the_explorers_show_their_first_picture(monkeypatch,
     shown = []
     monkeypatch.setenv(widgets.NO_FRONTEND, "1")
     monkeypatch.setattr(IPython.display, "display", lambda *objects: shown.extend(objects))
-    assert u.step_explorer() is None and u.design_explorer() is None
-    assert len(shown) == 2 and "No front end" in capsys.readouterr().out
+    assert u.step_explorer() is None and u.bump_explorer() is None and u.design_explorer() is None
+    assert len(shown) == 3 and "No front end" in capsys.readouterr().out
 
 
 def test_the_step_explorer_redraws_for_each_slider(monkeypatch):

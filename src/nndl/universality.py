@@ -22,8 +22,8 @@ The book's construction, piece by piece:
 * with two inputs, ``tower(x, y, ...)``: a bump in x plus a bump in y, of
   height h each, thresholded at 3h/2 by a second-layer neuron.
 
-``step_explorer()`` and ``design_explorer()`` are the notebook's sliders (in the
-manner of ``nndl.widgets``; ipywidgets is imported only when they are built).
+``step_explorer()``, ``bump_explorer()`` and ``design_explorer()`` are the notebook's
+sliders (in the manner of ``nndl.widgets``; ipywidgets is imported only when they are built).
 """
 import html
 import math
@@ -198,6 +198,50 @@ def step_explorer():
 
     weight.observe(follow_weight, names="value")
     return widgets.interactive(lambda w, b: display(draw_step(w, b)), w=weight, b=bias)
+
+
+def draw_bump(s1=0.4, s2=0.6, h=0.8):
+    """The weighted output h·a₁ - h·a₂ on [0, 1] of two hidden neurons with the book's weight w = 1000 and steps
+    at s1 and s2 (marked): a bump of height h between s1 and s2 (the bump explorer's picture).
+
+    With s1 > s2 the second neuron steps first: the weighted output is then -h
+    between s2 and s1; with s1 = s2 the two steps cancel everywhere.
+    """
+    fig = Figure(figsize=(6, 3.4))
+    ax = fig.subplots()
+    x = np.linspace(0, 1, 1001)
+    ax.plot(x, bump(x, s1, s2, h, w=1000), linewidth=2.5)
+    for s in (s1, s2):
+        ax.axvline(s, color="gray", linestyle="--", linewidth=1)
+    top = ax.secondary_xaxis("top")  # the dashed lines' names, each on its outer side: apart however close they are
+    top.set_xticks([s1, s2], labels=["s₁", "s₂"])
+    for label, side in zip(top.get_xticklabels(), ("right", "left") if s1 <= s2 else ("left", "right")):
+        label.set_horizontalalignment(side)
+    if math.isclose(s1, s2, abs_tol=1e-9):  # a slider's 0.6 can arrive as 0.6000000000000001
+        title = f"s₁ = s₂ = {s1:.2f}: the two steps cancel, 0 everywhere"
+    elif s1 < s2:
+        title = f"height h = {h:.1f} between s₁ = {s1:.2f} and s₂ = {s2:.2f}"
+    else:
+        title = f"s₁ > s₂: height -h = {0 - h:.1f} between s₂ = {s2:.2f} and s₁ = {s1:.2f}"  # 0 - h: no "-0.0"
+    ax.set(xlabel="input x", ylabel="weighted output h·a₁ - h·a₂", xlim=(0, 1), ylim=(-2.2, 2.2), title=title)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def bump_explorer():
+    """Sliders for the step points s1 and s2 of two hidden neurons (w = 1000) and the height h of their output
+    weights h and -h, redrawing ``draw_bump``."""
+    if _without_front_end(draw_bump):
+        return None
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    return widgets.interactive(
+        lambda s1, s2, h: display(draw_bump(s1, s2, h)),
+        s1=widgets.FloatSlider(value=0.4, min=0, max=1, step=0.01, description="step s₁"),
+        s2=widgets.FloatSlider(value=0.6, min=0, max=1, step=0.01, description="step s₂"),
+        h=widgets.FloatSlider(value=0.8, min=-2, max=2, step=0.1, readout_format=".1f", description="height h"))
 
 
 def deviation_text(deviation):
