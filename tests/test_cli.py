@@ -147,7 +147,7 @@ def test_a_full_disk_at_the_end_saves_the_network_elsewhere(tmp_path, tiny_data,
     assert len(error.strip().splitlines()) == 1
     rescued = list((tmp_path / "home").iterdir())
     assert len(rescued) == 1 and rescued[0].name.endswith("-net.npz")
-    assert f"could not write {target} ({target}: No space left on device); the network is saved in {rescued[0]}" in error
+    assert f"could not write {target} ({target}: No space left on device); saved the network in {rescued[0]}" in error
     loaded = Network.load(rescued[0])
     assert all(np.array_equal(a, b) for a, b in zip(loaded.weights, saved["net"].weights))
 

@@ -1,10 +1,17 @@
 """``python -m nndl train --network3 NAME`` (issue 20, item 3): chapter 6's runs from the command line."""
 import re
+import shlex
+import signal
+import subprocess
+import sys
 
+import numpy as np
 import pytest
 
 from nndl import network3
 from nndl.cli import BOOK_RUNS, main, majority_vote
+from nndl.mistakes import load_mistakes
+from nndl.mnist import load_arrays
 from test_cli import assert_one_line_error, run
 from test_mnist import write_dataset
 
@@ -157,3 +164,78 @@ def test_bad_names_and_data_that_do_not_fit_are_one_line(tiny):
                           "chooses the best epoch by the validation accuracy: give --validation-size above 0")
     assert_one_line_error(run("train", "--network3", "shallow", *tiny, *TINY, "--mini-batch-size", "500"),
                           "training_data holds 300 images, fewer than one mini-batch of 500")
+
+
+# ----- --mistakes: the test images the network gets wrong, for notebook 14 ---------------------------------------
+def test_mistakes_are_those_of_the_ensembles_majority_vote(monkeypatch, tiny, tmp_path):
+    # Each network's answers are set: network 1 is always right, 2-4 say label + 1 on the first ten images, and 5
+    # says label + 2 everywhere, so the vote is wrong on the first ten images only, and no single network is.
+    labels = read_test_labels(tiny[1])
+    answers = [labels.copy(), *[labels.copy() for _ in range(3)], (labels + 2) % 10]
+    for wrong in answers[1:4]:
+        wrong[:10] = (labels[:10] + 1) % 10
+    monkeypatch.setattr(network3.Network, "SGD", lambda *args, **kwargs: None)
+    given = iter(answers)
+    monkeypatch.setattr(network3.Network, "feedforward", lambda net, x: np.eye(10)[next(given)])
+    saved = tmp_path / "mistakes.json"
+    assert main(["train", "--network3", "ensemble", *tiny, *TINY, "--mistakes", str(saved)]) == 0
+    listed = load_mistakes(saved)
+    assert listed["mistakes"] == [{"index": i, "label": int(labels[i]), "answer": int(labels[i] + 1) % 10}
+                                  for i in range(10)]
+    assert listed["run"] == shlex.join(["python", "-m", "nndl", "train", "--network3", "ensemble", *tiny, *TINY,
+                                        "--mistakes", str(saved)])
+
+
+def test_mistakes_run_the_ensemble_and_agree_with_its_vote(tiny, tmp_path):
+    saved = tmp_path / "my mistakes.json"
+    result = run("train", "--network3", "ensemble", "--epochs", "1", *tiny, *TINY, "--mistakes", str(saved))
+    assert result.returncode == 0, result.stderr
+    vote = re.search(r"Majority vote of the 5 networks: test accuracy ([\d.]+)%", result.stdout)
+    listed = load_mistakes(saved)
+    assert listed["test_images"] == 50 and listed["mistakes"], "random images: the vote gets some wrong"
+    assert float(vote.group(1)) == pytest.approx(100 * (1 - len(listed["mistakes"]) / 50), abs=0.005)
+    assert listed["run"].endswith(f"--mistakes '{saved}'")  # a name with a space, quoted as a shell needs
+    labels = read_test_labels(tiny[1])
+    for m in listed["mistakes"]:
+        assert m["label"] == labels[m["index"]] != m["answer"]
+    assert f"Saved the {len(listed['mistakes'])} misclassified test images to {saved}" in result.stdout
+
+
+def test_mistakes_of_one_network_are_those_after_its_last_epoch(tiny, tmp_path):
+    saved = tmp_path / "mistakes.json"
+    result = run("train", "--network3", "shallow", "--epochs", "3", *tiny, *TINY, "--mistakes", str(saved))
+    assert result.returncode == 0, result.stderr
+    last = re.search(r"After the last epoch: test accuracy ([\d.]+)%", result.stdout)
+    listed = load_mistakes(saved)
+    assert float(last.group(1)) == pytest.approx(100 * (1 - len(listed["mistakes"]) / 50), abs=0.005)
+    assert "After the last epoch" not in run("train", "--network3", "shallow", "--epochs", "1", *tiny, *TINY).stdout
+
+
+def test_mistakes_never_replaces_a_file_of_another_kind_and_needs_network3(tiny, tmp_path):
+    kept = tmp_path / "notes.json"
+    kept.write_text('{"mine": 1}')
+    refused = run("train", "--network3", "shallow", "--epochs", "1", *tiny, *TINY, "--mistakes", str(kept))
+    assert_one_line_error(refused, "notes.json exists and is not a saved list of mistakes, and saving would replace it")
+    assert "Epoch" not in refused.stdout  # refused before the training, not after it
+    assert kept.read_text() == '{"mine": 1}'
+    assert_one_line_error(run("train", "--network3", "shallow", *tiny, *TINY, "--mistakes", str(tmp_path)),
+                          f"it is a folder; give a file name, such as {tmp_path / 'mistakes.json'}")
+    assert_one_line_error(run("train", "--epochs", "1", *tiny, "--mistakes", str(tmp_path / "m.json")),
+                          "--mistakes works with --network3 only")
+
+
+def test_a_signal_during_training_says_the_mistakes_were_not_saved(tiny, tmp_path):
+    saved = tmp_path / "mistakes.json"
+    process = subprocess.Popen([sys.executable, "-m", "nndl", "train", "--network3", "shallow", "--epochs", "50",
+                                *tiny, *TINY, "--mistakes", str(saved)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    next(line for line in process.stdout if line.startswith("Epoch 0"))
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 130 and "Traceback" not in err, err
+    assert err.strip() == f"interrupted: training stopped early, and the mistakes were not saved to {saved}"
+    assert not saved.exists()
+
+
+def read_test_labels(folder):
+    return load_arrays(folder, validation_size=100).test.labels

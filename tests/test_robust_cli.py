@@ -71,7 +71,7 @@ def test_a_file_that_appears_during_training_is_not_replaced(tmp_path, tiny_data
     error = capsys.readouterr().err
     [rescued] = (tmp_path / "home").iterdir()
     assert f"could not write {target} ({target} exists and is not a saved network" in error
-    assert f"the network is saved in {rescued} instead" in error and len(error.strip().splitlines()) == 1
+    assert f"saved the network in {rescued} instead" in error and len(error.strip().splitlines()) == 1
     assert target.read_text() == "notes written during training"
     assert Network.load(rescued).sizes == [784, 10]
 
@@ -233,7 +233,7 @@ def test_a_signal_during_the_final_save_takes_effect_once_the_network_is_saved(t
     process.send_signal(signum)
     out, err = process.communicate("go on\n", timeout=120)
     assert process.returncode == 130 and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
-    assert f"interrupted: stopped once the network was saved to {target}" in err
+    assert f"interrupted: stopped once it had saved the network to {target}" in err
     assert f"Saved the network to {target}" in out
     assert not np.array_equal(Network.load(target).weights[0], older.weights[0])  # the trained one
     assert hidden_files(tmp_path) == []
@@ -310,7 +310,7 @@ def test_1_a_network_with_a_long_file_name_is_rescued_when_the_disk_is_full(tmp_
     error = capsys.readouterr().err
     [rescued] = (tmp_path / "home").iterdir()
     assert rescued.name.startswith("nndl-rescued-") and rescued.name.endswith("nnnn.npz")
-    assert f"could not write {target} ({target}: No space left on device); the network is saved in {rescued} " \
+    assert f"could not write {target} ({target}: No space left on device); saved the network in {rescued} " \
            f"instead" in error and len(error.strip().splitlines()) == 1
     assert Network.load(rescued).sizes == [784, 10] and not target.exists()
 

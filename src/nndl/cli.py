@@ -28,9 +28,10 @@ or ``--mini-batch-size`` say otherwise (``BOOK_RUNS``)::
 
 Bad arguments and every expected failure (a missing, unreadable or unwritable
 file, data that does not fit, too little memory) get a one-line message and
-exit status 2, never a traceback.  ``--save`` targets are checked before
-training (a file that is not a saved network, or sweep, is replaced only
-with ``--force``; a pipe or a device never), and a trained network is not
+exit status 2, never a traceback.  ``--save`` (and ``--mistakes``) targets
+are checked before training (a file that is not a saved network, sweep, or
+list of mistakes, is replaced only with ``--force``; a pipe or a device
+never), and a trained network is not
 lost quietly: if saving fails at the end, it goes to a fallback file whose
 name is printed (should that fail too, the message says that it was saved
 nowhere, and why), and Ctrl-C or SIGTERM during the save takes effect once
@@ -40,6 +41,7 @@ a Windows console) is written as an escape such as ``\\u03b7``.
 """
 import argparse
 import contextlib
+import shlex
 import signal
 import sys
 import warnings
@@ -161,7 +163,11 @@ def build_parser():
                        help="halve η after N epochs without improvement of the evaluation accuracy, and stop "
                             "once η is below 1/128 of its start (default: 0, off)")
     train.add_argument("--save", metavar="FILE", type=_file_name, help="save the trained network to FILE (.npz)")
-    train.add_argument("--force", action="store_true", help="let --save replace a file that is not a saved network")
+    train.add_argument("--mistakes", metavar="FILE", type=_file_name,
+                       help="with --network3: save the test images the network after its last epoch (an ensemble: "
+                            "its vote) gets wrong to FILE (.json), for notebook 14 to show")
+    train.add_argument("--force", action="store_true",
+                       help="let --save or --mistakes replace a file of another kind")
     train.add_argument("--progress", action="store_true", help="show a progress bar in each epoch")
     train.set_defaults(run=_train)
 
@@ -203,7 +209,7 @@ def build_parser():
 def _file_name(text):
     """``--save``'s argument, if it is not empty: an empty name would train, then save nothing."""
     if not text:
-        raise argparse.ArgumentTypeError("the file name is empty: give the file to save to, such as results.npz")
+        raise argparse.ArgumentTypeError("the file name is empty: give the file to save to")
     return text
 
 
@@ -218,6 +224,9 @@ def _train(args):
 
     if args.network3:
         return _train_network3(args)
+    if args.mistakes:
+        raise UsageError("--mistakes works with --network3 only: it lists the test images a chapter 6 network "
+                         "gets wrong")
     for name, value in CHAPTER_1_AND_3_DEFAULTS.items():
         if getattr(args, name) is None:
             setattr(args, name, value)
@@ -258,12 +267,15 @@ def _train_network3(args):
     The transcript is ``network3.Network.SGD``'s, the book's: it ends with the
     test accuracy at the epoch of the best validation accuracy.  An
     ensemble's networks have the seeds --seed, --seed + 1, ..., and then
-    vote on each test image (``majority_vote``).
+    vote on each test image (``majority_vote``).  ``--mistakes`` saves the
+    test images that the vote, or the one network after its last epoch, gets
+    wrong (``nndl.mistakes``).
     """
     import numpy as np
 
     from . import mnist
     from .checking import check_count, check_eta, check_lmbda, check_seed
+    from .mistakes import find_mistakes, save_mistakes
 
     run = BOOK_RUNS[args.network3]
     refused = [f"--{name.replace('_', '-')}" for name in CHAPTER_1_AND_3_ONLY
@@ -271,7 +283,8 @@ def _train_network3(args):
     if refused:
         raise UsageError(f"--network3 sets the layers, activation, dropout and data itself, so it does not take "
                          f"{', '.join(refused)} (options of chapters 1 and 3); it takes --epochs, --eta, "
-                         f"--lmbda, --mini-batch-size, --seed, --dtype, --data, --validation-size and --progress")
+                         f"--lmbda, --mini-batch-size, --seed, --dtype, --data, --validation-size, --mistakes, "
+                         f"--force and --progress")
     if args.save:
         raise UsageError("--save does not work with --network3: chapter 6's networks cannot be saved yet")
     epochs = check_count("epochs", run.epochs if args.epochs is None else args.epochs, minimum=1)
@@ -279,24 +292,40 @@ def _train_network3(args):
     lmbda = check_lmbda(run.lmbda if args.lmbda is None else args.lmbda)
     mini_batch_size = check_count("mini_batch_size", args.mini_batch_size, minimum=1)
     check_seed(args.seed)
+    if args.mistakes:
+        _check_save_target(args.mistakes, args)  # fail now, not after the training
     training_data, validation_data, test_data = mnist.load_data(args.data, args.validation_size)
     if not validation_data:
         raise ValueError("--network3 chooses the best epoch by the validation accuracy: give --validation-size above 0")
     if run.expanded:
         training_data = mnist.expanded(training_data)
+    test_images, test_labels = test_data.as_rows()
     votes = []
-    for k in range(run.networks):
-        seed = None if args.seed is None else args.seed + k
-        if run.networks > 1:
-            print(f"Network {k + 1} of {run.networks}" + ("" if seed is None else f" (seed {seed})"))
-        net = _book_network(run, mini_batch_size, seed, args.dtype)
-        net.SGD(training_data, epochs, mini_batch_size, eta, validation_data, test_data, lmbda,
-                progress=args.progress)
-        if run.networks > 1:
-            votes.append(np.argmax(net.feedforward(test_data.as_rows()[0]), axis=1))
-    if votes:
+    try:
+        for k in range(run.networks):
+            seed = None if args.seed is None else args.seed + k
+            if run.networks > 1:
+                print(f"Network {k + 1} of {run.networks}" + ("" if seed is None else f" (seed {seed})"))
+            net = _book_network(run, mini_batch_size, seed, args.dtype)
+            net.SGD(training_data, epochs, mini_batch_size, eta, validation_data, test_data, lmbda,
+                    progress=args.progress)
+            if run.networks > 1 or args.mistakes:
+                votes.append(np.argmax(net.feedforward(test_images), axis=1))
+    except KeyboardInterrupt:
+        raise Interrupted("interrupted: training stopped early" +
+                          (f", and the mistakes were not saved to {args.mistakes}" if args.mistakes else "")) from None
+    if run.networks > 1:
+        answers = majority_vote(votes)
         print(f"Majority vote of the {run.networks} networks: test accuracy "
-              f"{np.mean(np.equal(majority_vote(votes), test_data.as_rows()[1])):.2%}")
+              f"{np.mean(np.equal(answers, test_labels)):.2%}")
+    elif args.mistakes:
+        answers = votes[0]
+        print(f"After the last epoch: test accuracy {np.mean(np.equal(answers, test_labels)):.2%}")
+    if args.mistakes:
+        wrong = find_mistakes(answers, test_labels)
+        command = shlex.join(["python", "-m", "nndl", *args.argv])
+        _save(lambda path: save_mistakes(path, wrong, len(test_labels), command), args,
+              f"the {len(wrong)} misclassified test images", args.mistakes)
 
 
 def majority_vote(votes):
@@ -341,19 +370,24 @@ def _check_save_target(path, args):
     fallback file of ``write_with_fallback`` is one, created empty just
     before it is written.
     """
+    from .mistakes import is_saved_mistakes
     from .persistence import is_saved_network, writable_path
     from .sweep import is_saved_sweep
 
-    target = writable_path(path)
-    ours, kind = ((is_saved_network, "a saved network") if args.command == "train" else
-                  (is_saved_sweep, "a saved sweep"))
+    if args.command == "sweep":
+        ours, kind, example = is_saved_sweep, "a saved sweep", "sweep.json"
+    elif args.network3:  # chapter 6's runs save only their mistakes
+        ours, kind, example = is_saved_mistakes, "a saved list of mistakes", "mistakes.json"
+    else:
+        ours, kind, example = is_saved_network, "a saved network", "net.npz"
+    target = writable_path(path, example)
     if target.exists() and target.stat().st_size and not (args.force or ours(target)):
         raise FileExistsError(f"{path} exists and is not {kind}, and saving would replace it: give another file "
                               f"name, or add --force to replace it")
 
 
-def _save(write, args, what):
-    """Save with ``write(args.save)``, or to a fallback file if that fails; print where ``what`` went.
+def _save(write, args, what, path=None):
+    """Save with ``write(path)`` (``args.save`` by default), or to a fallback file if that fails; say where it went.
 
     The target is checked again first: a file may have appeared there during
     training.  Ctrl-C and SIGTERM wait until the file is written, then stop
@@ -361,20 +395,22 @@ def _save(write, args, what):
     """
     from .persistence import write_with_fallback
 
-    def checked_write(path):
-        _check_save_target(path, args)
-        write(path)
+    path = path or args.save
+
+    def checked_write(destination):
+        _check_save_target(destination, args)
+        write(destination)
 
     with _signals_held() as received:
         try:
-            written, error = write_with_fallback(checked_write, args.save)
+            written, error = write_with_fallback(checked_write, path)
         except OSError as e:
             raise OSError(f"{what} could not be saved anywhere: {describe(e)}") from None
     if error is not None:
-        raise OSError(f"could not write {args.save} ({describe(error)}); {what} is saved in {written} instead")
+        raise OSError(f"could not write {path} ({describe(error)}); saved {what} in {written} instead")
     print(f"Saved {what} to {written}")
     if received:
-        raise Interrupted(f"interrupted: stopped once {what} was saved to {written}")
+        raise Interrupted(f"interrupted: stopped once it had saved {what} to {written}")
 
 
 @contextlib.contextmanager
@@ -467,6 +503,7 @@ def main(argv=None):
     sigterm_handler = signal.signal(signal.SIGTERM, signal.default_int_handler)  # SIGTERM stops as Ctrl-C does
     try:
         args = parser.parse_args(argv)
+        args.argv = sys.argv[1:] if argv is None else list(argv)  # the command, as run, for what it saves
         command = f"{parser.prog} {args.command}"
         with warnings.catch_warnings():
             warnings.showwarning = lambda message, *where: _show_warning(command, message)

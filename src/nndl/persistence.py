@@ -5,6 +5,7 @@ Used by ``Network.save`` / ``Network.load`` and the command line (``--save``,
 sizes, the dtype, and one array per weight matrix and bias vector.
 """
 import contextlib
+import json
 import math
 import os
 import stat
@@ -18,20 +19,20 @@ import numpy as np
 from .messages import describe
 
 
-def writable_path(path):
+def writable_path(path, example="net.npz"):
     """The file that saving to ``path`` will write, checked now, before any time is spent training.
 
     ``~`` is expanded, and a symlink leads to its target, which is the file
     written (as editors do).  A missing folder, a folder given as the file,
     something that is not a regular file (a pipe, a device such as
     /dev/null), or a folder that refuses new files raises an ``OSError``
-    that says so.
+    that says so (for a folder, with ``example`` as a file name in it).
     """
     given = Path(path).expanduser()
     target = Path(os.path.realpath(given))
     if target.is_dir():
         raise IsADirectoryError(f"cannot save to {given}: it is a folder; give a file name, such as "
-                                f"{given / 'net.npz'}")
+                                f"{given / example}")
     if target.exists() and not target.is_file():
         raise FileExistsError(f"cannot save to {given}: it is not a regular file (a pipe, a device or a "
                               f"socket), and saving would replace it; give the name of a file")
@@ -50,6 +51,33 @@ def writable_path(path):
 def _temporary_file(folder):
     """A new hidden file in ``folder``, ``(fd, path)``; its short name fits wherever the file's own name fits."""
     return tempfile.mkstemp(dir=folder, prefix=".nndl-", suffix=".tmp")
+
+
+def read_json(path, problem):
+    """The JSON in the file ``path``; a file that is not JSON raises ValueError, ``problem`` and then why."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ValueError(f"{problem}: {e}") from None
+
+
+def holds_saved_json(path, load, max_bytes):
+    """True if ``load(path)`` reads ``path``: ``--save`` asks this of a JSON file it would replace.
+
+    A file that cannot be one is turned down unread: one over ``max_bytes``,
+    or not starting with the ``{`` of a JSON object.
+    """
+    try:
+        if os.path.getsize(path) > max_bytes:
+            return False
+        with open(path, "rb") as f:
+            if f.read(1) != b"{":
+                return False
+        load(path)
+    except (ValueError, OSError):
+        return False
+    return True
 
 
 @contextlib.contextmanager

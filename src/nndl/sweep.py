@@ -10,7 +10,6 @@ runs the full one on all 50,000 training images and saves it as JSON for the
 notebook to load.
 """
 import json
-import os
 import warnings
 from numbers import Integral
 
@@ -19,7 +18,7 @@ import numpy as np
 from .checking import is_learning_rate
 from .mnist import SHIPPED_DIR
 from .network import Network, TrainingWarning
-from .persistence import atomic_write
+from .persistence import atomic_write, holds_saved_json, read_json
 
 SHIPPED_SWEEP = SHIPPED_DIR.parent / "sweeps" / "mnist_784_30_10.json"
 """The full sweep the course ships: `python -m nndl sweep --save data/sweeps/mnist_784_30_10.json`."""
@@ -126,22 +125,8 @@ SAVED_SWEEP_MAX_BYTES = 2 ** 22
 
 
 def is_saved_sweep(path):
-    """True if ``path`` holds a sweep that ``load_sweep`` reads.
-
-    ``--save`` asks this of any file it would replace, so a file that cannot
-    be a sweep is turned down unread: one over ``SAVED_SWEEP_MAX_BYTES``, or
-    not starting with the ``{`` of a JSON object.
-    """
-    try:
-        if os.path.getsize(path) > SAVED_SWEEP_MAX_BYTES:
-            return False
-        with open(path, "rb") as f:
-            if f.read(1) != b"{":
-                return False
-        load_sweep(path)
-    except (ValueError, OSError):
-        return False
-    return True
+    """True if ``path`` holds a sweep that ``load_sweep`` reads (``--save`` replaces only such a file)."""
+    return holds_saved_json(path, load_sweep, SAVED_SWEEP_MAX_BYTES)
 
 
 def save_sweep(sweep, path):
@@ -159,11 +144,7 @@ def save_sweep(sweep, path):
 def load_sweep(path):
     """Read a sweep written by ``save_sweep``; a file that is not one raises ValueError."""
     problem = f"{path} is not a learning-rate sweep saved by `python -m nndl sweep --save`"
-    try:
-        with open(path, encoding="utf-8") as f:
-            sweep = json.load(f)
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise ValueError(f"{problem}: {e}") from None
+    sweep = read_json(path, problem)
     runs = sweep.get("runs") if isinstance(sweep, dict) else None
     if not runs or not isinstance(runs, list) or "settings" not in sweep or not all(
             isinstance(r, dict) and {"eta", "accuracy", "cost"} <= set(r) and r["accuracy"] for r in runs):
