@@ -189,11 +189,8 @@ def test_mistakes_are_those_of_the_ensembles_majority_vote(monkeypatch, tiny, tm
 def test_mistakes_run_the_ensemble_and_agree_with_its_vote(tiny, tmp_path):
     saved = tmp_path / "my mistakes.json"
     result = run("train", "--network3", "ensemble", "--epochs", "1", *tiny, *TINY, "--mistakes", str(saved))
-    assert result.returncode == 0, result.stderr
-    vote = re.search(r"Majority vote of the 5 networks: test accuracy ([\d.]+)%", result.stdout)
-    listed = load_mistakes(saved)
-    assert listed["test_images"] == 50 and listed["mistakes"], "random images: the vote gets some wrong"
-    assert float(vote.group(1)) == pytest.approx(100 * (1 - len(listed["mistakes"]) / 50), abs=0.005)
+    listed = assert_saved_as_printed(result, saved, "Majority vote of the 5 networks: test accuracy")
+    assert listed["mistakes"], "random images: the vote gets some wrong"
     assert listed["run"].endswith(f"--mistakes '{saved}'")  # a name with a space, quoted as a shell needs
     labels = read_test_labels(tiny[1])
     for m in listed["mistakes"]:
@@ -204,10 +201,7 @@ def test_mistakes_run_the_ensemble_and_agree_with_its_vote(tiny, tmp_path):
 def test_mistakes_of_one_network_are_those_after_its_last_epoch(tiny, tmp_path):
     saved = tmp_path / "mistakes.json"
     result = run("train", "--network3", "shallow", "--epochs", "3", *tiny, *TINY, "--mistakes", str(saved))
-    assert result.returncode == 0, result.stderr
-    last = re.search(r"After the last epoch: test accuracy ([\d.]+)%", result.stdout)
-    listed = load_mistakes(saved)
-    assert float(last.group(1)) == pytest.approx(100 * (1 - len(listed["mistakes"]) / 50), abs=0.005)
+    assert_saved_as_printed(result, saved, "After the last epoch: test accuracy")
     assert "After the last epoch" not in run("train", "--network3", "shallow", "--epochs", "1", *tiny, *TINY).stdout
 
 
@@ -235,6 +229,16 @@ def test_a_signal_during_training_says_the_mistakes_were_not_saved(tiny, tmp_pat
     assert process.returncode == 130 and "Traceback" not in err, err
     assert err.strip() == f"interrupted: training stopped early, and the mistakes were not saved to {saved}"
     assert not saved.exists()
+
+
+def assert_saved_as_printed(result, saved, line):
+    """The run succeeded and the accuracy its ``line`` printed counts the mistakes ``saved`` holds; returns them."""
+    assert result.returncode == 0, result.stderr
+    printed = re.search(rf"{line} ([\d.]+)%", result.stdout)
+    listed = load_mistakes(saved)
+    assert listed["test_images"] == 50
+    assert float(printed.group(1)) == pytest.approx(100 * (1 - len(listed["mistakes"]) / 50), abs=0.005)
+    return listed
 
 
 def read_test_labels(folder):
