@@ -47,7 +47,7 @@ def test_reading_a_notebook_does_not_build_jsonschemas_iri_parsers():
     assert imported == "[]", f"{imported} imported: keep jsonschema below 4.25 (pyproject.toml)"
 
 
-def test_a_plain_install_finds_the_shipped_mnist_and_sweep(tmp_path):
+def test_a_plain_install_finds_the_shipped_mnist_sweep_and_mistakes(tmp_path):
     """``pip install .`` (not editable, as a hub's shared environment may do) keeps the data beside the package."""
     import numpy
     import venv
@@ -59,9 +59,10 @@ def test_a_plain_install_finds_the_shipped_mnist_and_sweep(tmp_path):
     wheel = next((tmp_path / "wheel").glob("nndl-*.whl"))
     subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps", str(wheel)],
                    check=True)
-    probe = ("from nndl import mnist, sweep; print(mnist.SHIPPED_DIR.parent); "
-             "print(len(mnist.load_data()[2]), sweep.load_sweep(sweep.SHIPPED_SWEEP) is not None)")
+    probe = ("from nndl import mistakes, mnist, sweep; print(mnist.SHIPPED_DIR.parent); "
+             "print(len(mnist.load_data()[2]), sweep.load_sweep(sweep.SHIPPED_SWEEP) is not None, "
+             "len(mistakes.load_mistakes()['mistakes']) > 0)")
     dependencies = str(Path(numpy.__file__).parents[1])  # numpy and the rest, from this environment
     result = subprocess.run([str(python), "-c", probe], capture_output=True, text=True, cwd=tmp_path,
                             env={"PYTHONPATH": dependencies, "PATH": "/usr/bin:/bin"})
-    assert result.stdout.split("\n")[:2] == [str(tmp_path / "env" / "share" / "nndl"), "10000 True"], result.stderr
+    assert result.stdout.split("\n")[:2] == [str(tmp_path / "env" / "share" / "nndl"), "10000 True True"], result.stderr
